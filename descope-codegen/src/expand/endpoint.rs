@@ -1,0 +1,339 @@
+//! One endpoint: a method on the group, a request type, a reply type.
+//!
+//! The method takes the credential, the path parameters and the required fields as arguments, so
+//! none can be forgotten; it returns the request, whose setters fill optional fields and which
+//! sends itself when awaited (`IntoFuture`).
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::object::field_doc;
+use super::rust_ty::Site;
+use super::{Gen, doc, parse_ty};
+use crate::model::{AuthStyle, Endpoint, Field, Format, Group};
+use crate::names::camel;
+use crate::ty::Ty;
+
+/// Where a request field travels.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Path,
+    Query,
+    Body,
+}
+
+impl Gen<'_> {
+    fn request_ident(endpoint: &Endpoint) -> Ident {
+        format_ident!("{}Request", camel(&endpoint.name))
+    }
+
+    fn reply_ty(&self, endpoint: &Endpoint) -> TokenStream {
+        match &endpoint.response {
+            None => quote!(()),
+            Some(r) => match &r.type_name {
+                Some(name) => {
+                    let ident = format_ident!("{}", name);
+                    quote!(super::types::#ident)
+                }
+                None => {
+                    let ident = format_ident!("{}Response", camel(&endpoint.name));
+                    quote!(#ident)
+                }
+            },
+        }
+    }
+
+    fn fields<'e>(endpoint: &'e Endpoint) -> impl Iterator<Item = (Place, &'e Field)> {
+        let path = endpoint.path_params.iter().map(|f| (Place::Path, f));
+        let query = endpoint.query.iter().map(|f| (Place::Query, f));
+        let body = endpoint.body.iter().map(|f| (Place::Body, f));
+        path.chain(query).chain(body)
+    }
+
+    /// The method on the group's accessor.
+    pub(super) fn endpoint_method(&self, group: &Group, endpoint: &Endpoint) -> TokenStream {
+        let rt = &self.options.runtime;
+        let name = format_ident!("{}", endpoint.name);
+        let request = Self::request_ident(endpoint);
+        let mut args = Vec::new();
+        let mut arg_docs = String::new();
+        let management = endpoint.auth == AuthStyle::Management;
+        let (client, auth) = match (endpoint.auth, endpoint.auth.credential()) {
+            (_, Some((arg, ty, ctor))) => {
+                let arg = format_ident!("{}", arg);
+                let ty = format_ident!("{}", ty);
+                let ctor = format_ident!("{}", ctor);
+                args.push(quote!(#arg: &#rt::#ty));
+                arg_docs.push_str(&format!(
+                    "- `{arg}`: the caller's credential for this endpoint.\n"
+                ));
+                (
+                    quote!(self.client),
+                    quote!(#rt::__private::Auth::#ctor(#arg)),
+                )
+            }
+            (AuthStyle::Management, None) => (
+                quote!(self.client.client()),
+                quote!(#rt::__private::Auth::management(self.client.key())),
+            ),
+            (AuthStyle::Project, None) => {
+                (quote!(self.client), quote!(#rt::__private::Auth::project()))
+            }
+            _ => (quote!(self.client), quote!(#rt::__private::Auth::none())),
+        };
+        let mut lets = TokenStream::new();
+        let mut inits = TokenStream::new();
+        let mut path_args = Vec::new();
+        for (place, field) in Self::fields(endpoint) {
+            let ident = Self::field_ident(field);
+            let ty = parse_ty(&field.ty);
+            if place == Place::Path || field.required {
+                let (arg_ty, convert) = self.arg(&ty, field.secret, Site::Group, &quote!(#ident));
+                args.push(quote!(#ident: #arg_ty));
+                arg_docs.push_str(&format!(
+                    "- `{ident}` (`{}`): {}\n",
+                    field.name,
+                    field_doc(field).replace("\n\n", " ").replace('\n', " ")
+                ));
+                if place == Place::Path {
+                    if ty == Ty::String {
+                        lets.extend(quote!(let #ident: ::std::string::String = #ident.into();));
+                        path_args.push(quote!(#rt::__private::encode_path(&#ident)));
+                        inits.extend(quote!(#ident,));
+                    } else {
+                        path_args.push(quote!(#ident.as_str()));
+                    }
+                } else {
+                    inits.extend(quote!(#ident: #convert,));
+                }
+            } else {
+                let init = match &field.default {
+                    Some(value) => self.default_expr(&ty, value, Site::Group),
+                    None => quote!(::std::option::Option::None),
+                };
+                inits.extend(quote!(#ident: #init,));
+            }
+        }
+        let path = if path_args.is_empty() {
+            let path = &endpoint.path;
+            quote!(::std::string::String::from(#path))
+        } else {
+            let mut template = endpoint.path.clone();
+            for placeholder in crate::check::placeholders(&endpoint.path) {
+                template = template.replace(&format!("{{{placeholder}}}"), "{}");
+            }
+            quote!(::std::format!(#template, #(#path_args),*))
+        };
+        let method = format_ident!("{}", camel(&endpoint.method.as_str().to_lowercase()));
+        let id = format!("{}.{}", group.name, endpoint.name);
+        let many = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let optional = Self::fields(endpoint).any(|(p, f)| p != Place::Path && !f.required);
+        let docs = doc(&format!(
+            "{}\n\n`{} {}`, sent with {}{}.\n\n{}{}The returned [`{request}`] sends itself when \
+             `.await`ed{}.",
+            endpoint.docs.trim(),
+            endpoint.method.as_str(),
+            endpoint.path,
+            endpoint.auth.header(),
+            if management {
+                " (the client's management key)"
+            } else {
+                ""
+            },
+            if arg_docs.is_empty() {
+                String::new()
+            } else {
+                format!("Arguments:\n{arg_docs}\n")
+            },
+            "",
+            if optional {
+                "; set optional fields on it first"
+            } else {
+                ""
+            },
+        ));
+        let _ = lets.is_empty();
+        quote! {
+            #docs
+            #many
+            pub fn #name(&self, #(#args),*) -> #request {
+                #lets
+                #request {
+                    __call: #rt::__private::Call::new(
+                        #client,
+                        #auth,
+                        #rt::__private::Method::#method,
+                        #path,
+                        #id,
+                    ),
+                    #inits
+                }
+            }
+        }
+    }
+
+    /// The request type, its setters and trait impls, and the inline reply type if any.
+    pub(super) fn endpoint_items(&self, group: &Group, endpoint: &Endpoint) -> TokenStream {
+        let rt = &self.options.runtime;
+        let serde_crate = format!("{rt}::__private::serde").replace(' ', "");
+        let request = Self::request_ident(endpoint);
+        let reply = self.reply_ty(endpoint);
+        let accessor = camel(&group.name);
+        let mut members = TokenStream::new();
+        let mut setters = TokenStream::new();
+        let mut checks = TokenStream::new();
+        let mut query = TokenStream::new();
+        for (place, field) in Self::fields(endpoint) {
+            let ty = parse_ty(&field.ty);
+            if place == Place::Path && ty != Ty::String {
+                continue;
+            }
+            let ident = Self::field_ident(field);
+            let wire = &field.name;
+            let optional = !field.required && field.default.is_none() && place != Place::Path;
+            let base = self.rust_ty(&ty, field.secret, Site::Group);
+            let member_ty = if optional {
+                quote!(::std::option::Option<#base>)
+            } else {
+                base
+            };
+            let attr = match place {
+                Place::Path | Place::Query => quote!(#[serde(skip)]),
+                Place::Body => {
+                    let rename = (ident != wire.as_str()).then(|| quote!(rename = #wire));
+                    let skip = optional
+                        .then(|| quote!(skip_serializing_if = "::std::option::Option::is_none"));
+                    let parts: Vec<TokenStream> = rename.into_iter().chain(skip).collect();
+                    if parts.is_empty() {
+                        quote!()
+                    } else {
+                        quote!(#[serde(#(#parts),*)])
+                    }
+                }
+            };
+            members.extend(quote!(#attr #ident: #member_ty,));
+            if place == Place::Query {
+                query.extend(quote!(#rt::__private::push_query(&mut query, #wire, &self.#ident);));
+            }
+            if ty == Ty::String {
+                let check = match field.format {
+                    Some(Format::Email) => Some(quote!(check_email)),
+                    Some(Format::Phone) => Some(quote!(check_phone)),
+                    None if field.required || place == Place::Path => Some(quote!(check_required)),
+                    None => None,
+                };
+                let expose = field.secret.then(|| quote!(.expose_secret()));
+                if let Some(check) = check {
+                    checks.extend(if optional {
+                        quote! {
+                            if let ::std::option::Option::Some(value) = &self.#ident {
+                                #rt::__private::#check(#wire, value #expose)?;
+                            }
+                        }
+                    } else {
+                        quote!(#rt::__private::#check(#wire, &self.#ident #expose)?;)
+                    });
+                }
+            }
+            if place != Place::Path && !field.required {
+                let (arg_ty, convert) = self.arg(&ty, field.secret, Site::Group, &quote!(value));
+                let convert = if optional {
+                    quote!(::std::option::Option::Some(#convert))
+                } else {
+                    convert
+                };
+                let setter_docs = doc(&format!("{}\n\nSent as `{wire}`.", field_doc(field)));
+                setters.extend(quote! {
+                    #setter_docs
+                    pub fn #ident(mut self, value: #arg_ty) -> Self {
+                        self.#ident = #convert;
+                        self
+                    }
+                });
+            }
+        }
+        let docs = doc(&format!(
+            "Request of [`{accessor}::{}`]: {}\n\n`{} {}`. Required values were given to the \
+             method; optional ones are set with the methods of this type. `.await` it to send it.",
+            endpoint.name,
+            endpoint.docs.trim().lines().next().unwrap_or_default(),
+            endpoint.method.as_str(),
+            endpoint.path,
+        ));
+        let setters = (!setters.is_empty()).then(|| quote!(impl #request { #setters }));
+        let validate = (!checks.is_empty()).then(|| {
+            quote! {
+                fn validate(&self) -> ::std::result::Result<(), #rt::Error> {
+                    #checks
+                    ::std::result::Result::Ok(())
+                }
+            }
+        });
+        let query = (!query.is_empty()).then(|| {
+            quote! {
+                fn query(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+                    let mut query = ::std::vec::Vec::new();
+                    #query
+                    query
+                }
+            }
+        });
+        let decode = if endpoint.response.is_some() {
+            quote!(#rt::__private::decode_json(body))
+        } else {
+            quote!(#rt::__private::decode_empty(body))
+        };
+        let reply_item = endpoint.response.as_ref().and_then(|r| {
+            let fields = r.fields.as_ref()?;
+            let ident = format_ident!("{}Response", camel(&endpoint.name));
+            let docs = format!(
+                "Reply of [`{accessor}::{}`]{}",
+                endpoint.name,
+                r.docs
+                    .as_deref()
+                    .map(|d| format!(": {}", d.trim()))
+                    .unwrap_or_else(|| ".".into())
+            );
+            Some(self.object(&ident, &docs, fields, false, Site::Group))
+        });
+        quote! {
+            #docs
+            #[derive(::std::clone::Clone, ::std::fmt::Debug, #rt::__private::serde::Serialize)]
+            #[serde(crate = #serde_crate)]
+            #[must_use = "a request does nothing until it is `.await`ed"]
+            pub struct #request {
+                #[serde(skip)]
+                __call: #rt::__private::Call,
+                #members
+            }
+
+            #setters
+
+            impl #rt::__private::Request for #request {
+                type Response = #reply;
+
+                fn call(&self) -> &#rt::__private::Call {
+                    &self.__call
+                }
+
+                fn decode(body: &[u8]) -> ::std::result::Result<#reply, #rt::__private::serde_json::Error> {
+                    #decode
+                }
+
+                #validate
+                #query
+            }
+
+            impl ::std::future::IntoFuture for #request {
+                type Output = ::std::result::Result<#reply, #rt::Error>;
+                type IntoFuture = #rt::__private::ResponseFuture<#reply>;
+
+                fn into_future(self) -> Self::IntoFuture {
+                    #rt::__private::send(self)
+                }
+            }
+
+            #reply_item
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! Reading spec files: every `*.json` below a folder, in sorted path order.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::diag::{Diagnostic, Diagnostics, LineCol};
+use crate::locate::Locator;
+use crate::model::FileSpec;
+
+/// The whole spec: every file, parsed, in sorted path order.
+#[derive(Clone, Debug, Default)]
+pub struct Spec {
+    /// The files.
+    pub files: Vec<SpecFile>,
+}
+
+/// One parsed spec file.
+#[derive(Clone, Debug)]
+pub struct SpecFile {
+    /// The file as the user names it (`spec/auth/otp.json`): the folder as written, then the
+    /// path below it.
+    pub display: String,
+    /// Absolute path on disk, when read from disk (for rebuild tracking).
+    pub path: Option<PathBuf>,
+    /// The raw text.
+    pub text: String,
+    /// The parsed content.
+    pub spec: FileSpec,
+    /// The raw JSON, for naming entries in messages.
+    pub json: Value,
+    locator: Locator,
+}
+
+impl SpecFile {
+    /// Parses one file's text. `display` is how messages name it.
+    pub fn parse(display: impl Into<String>, text: impl Into<String>) -> Result<Self, Diagnostic> {
+        let display = display.into();
+        let text = text.into();
+        let json: Value = serde_json::from_str(&text).map_err(|e| {
+            Diagnostic::file(&display, format!("invalid JSON: {}", strip_position(&e)))
+                .at(&text, line_col(&e))
+        })?;
+        let mut de = serde_json::Deserializer::from_str(&text);
+        let spec: FileSpec = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let pointer = pointer_of(e.path());
+            let inner = e.into_inner();
+            Diagnostic::file(&display, strip_position(&inner))
+                .at(&text, line_col(&inner))
+                .entry(entry_name(&json, &pointer))
+        })?;
+        let locator = Locator::new(&text);
+        Ok(SpecFile {
+            display,
+            path: None,
+            text,
+            spec,
+            json,
+            locator,
+        })
+    }
+
+    /// A diagnostic at the value `pointer` points to, naming its entry.
+    pub fn error(&self, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::file(&self.display, message)
+            .at(&self.text, self.locator.find(pointer))
+            .entry(entry_name(&self.json, pointer))
+    }
+
+    /// The group name this file declares, if any.
+    pub fn group_name(&self) -> Option<&str> {
+        self.spec.group.as_ref().map(|g| g.name.as_str())
+    }
+}
+
+impl Spec {
+    /// Reads every `*.json` file below `dir` (except `schema.json` at its top), sorted by path.
+    /// `display` is how messages name `dir` (what the user wrote, e.g. `spec`).
+    pub fn load(dir: &Path, display: &str) -> Result<Spec, Diagnostics> {
+        let mut diagnostics = Diagnostics::default();
+        if !dir.is_dir() {
+            diagnostics.push(Diagnostic::file(
+                display,
+                format!(
+                    "spec folder `{display}` not found (resolved to `{}`)",
+                    dir.display()
+                ),
+            ));
+            return diagnostics.into_result(Spec::default());
+        }
+        let mut paths = Vec::new();
+        if let Err(e) = collect_json(dir, &mut paths) {
+            diagnostics.push(Diagnostic::file(
+                display,
+                format!("cannot read folder: {e}"),
+            ));
+        }
+        paths.retain(|p| p != &dir.join("schema.json"));
+        paths.sort();
+        let mut files = Vec::new();
+        for path in paths {
+            let relative = path.strip_prefix(dir).unwrap_or(&path);
+            let shown = format!(
+                "{}/{}",
+                display.trim_end_matches('/'),
+                relative.to_string_lossy().replace('\\', "/")
+            );
+            match std::fs::read_to_string(&path) {
+                Err(e) => diagnostics.push(Diagnostic::file(shown, format!("cannot read: {e}"))),
+                Ok(text) => match SpecFile::parse(shown, text) {
+                    Ok(mut file) => {
+                        file.path = Some(path);
+                        files.push(file);
+                    }
+                    Err(d) => diagnostics.push(d),
+                },
+            }
+        }
+        if files.is_empty() && diagnostics.is_empty() {
+            diagnostics.push(Diagnostic::file(
+                display,
+                format!("spec folder `{display}` has no `.json` files"),
+            ));
+        }
+        diagnostics.into_result(Spec { files })
+    }
+
+    /// Builds a spec from in-memory files `(display name, text)`, e.g. for tests and tools.
+    pub fn from_sources<I, N, T>(sources: I) -> Result<Spec, Diagnostics>
+    where
+        I: IntoIterator<Item = (N, T)>,
+        N: Into<String>,
+        T: Into<String>,
+    {
+        let mut diagnostics = Diagnostics::default();
+        let mut files = Vec::new();
+        for (name, text) in sources {
+            match SpecFile::parse(name, text) {
+                Ok(file) => files.push(file),
+                Err(d) => diagnostics.push(d),
+            }
+        }
+        diagnostics.into_result(Spec { files })
+    }
+}
+
+fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_json(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn line_col(e: &serde_json::Error) -> Option<LineCol> {
+    (e.line() > 0).then(|| LineCol {
+        line: e.line(),
+        column: e.column().max(1),
+    })
+}
+
+/// serde_json appends " at line L column C"; the diagnostic shows the position itself.
+fn strip_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } => pointer.push_str(&format!("/{key}")),
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+/// Names the entry a JSON pointer leads to, by the names the spec gives its items:
+/// `/endpoints/0/body/2/default` → `otp.update_email.body.addToLoginIDs.default`.
+pub fn entry_name(json: &Value, pointer: &str) -> String {
+    let group = json
+        .pointer("/group/name")
+        .and_then(Value::as_str)
+        .unwrap_or("(no group)");
+    let mut parts = vec![group.to_owned()];
+    let mut node = Some(json);
+    for raw in pointer.split('/').skip(1) {
+        let key = raw.replace("~1", "/").replace("~0", "~");
+        let next = match node {
+            Some(Value::Array(items)) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
+            Some(Value::Object(map)) => map.get(&key),
+            _ => None,
+        };
+        match (node, next) {
+            (Some(Value::Array(_)), Some(item)) => {
+                match item.get("name").or_else(|| item.get("value")) {
+                    Some(Value::String(name)) => parts.push(name.clone()),
+                    _ => parts.push(format!("[{key}]")),
+                }
+            }
+            (Some(Value::Object(_)), _) if key == "endpoints" => {}
+            _ => parts.push(key),
+        }
+        node = next;
+    }
+    parts.join(".")
+}

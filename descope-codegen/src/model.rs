@@ -1,0 +1,224 @@
+//! The spec model: what one JSON file under `spec/` may say, as plain serde types.
+//!
+//! Parsing is strict (`deny_unknown_fields`) so a misspelled key is an error, not a silently
+//! ignored option. Everything that needs more than one value to judge (types, defaults, names,
+//! placeholders) is checked afterwards by [`crate::check`].
+
+use serde::Deserialize;
+use serde_json::Value;
+
+/// One spec file: an API group with its endpoints, and any shared types it declares.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSpec {
+    /// Editor hint (`"../schema.json"`); ignored by the generator.
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    /// The group this file describes; required when the file has endpoints.
+    #[serde(default)]
+    pub group: Option<Group>,
+    /// Named shared types, usable from any spec file.
+    #[serde(default)]
+    pub types: Vec<TypeDef>,
+    /// The group's endpoints, in the order their methods appear in docs.
+    #[serde(default)]
+    pub endpoints: Vec<Endpoint>,
+}
+
+/// An API group: one accessor on the client (`client.otp()`) and one Rust module.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    /// snake_case accessor and module name, e.g. `otp`.
+    pub name: String,
+    /// What the group is for (first line becomes the summary).
+    pub docs: String,
+}
+
+/// A named shared type: an object with fields, or an enum of strings.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeDef {
+    /// UpperCamelCase Rust type name, also how fields refer to it.
+    pub name: String,
+    /// What the type represents.
+    pub docs: String,
+    /// Fields of an object type, in wire order.
+    #[serde(default)]
+    pub fields: Option<Vec<Field>>,
+    /// Values of a string enum.
+    #[serde(default, rename = "enum")]
+    pub variants: Option<Vec<Variant>>,
+}
+
+/// One value of a string enum.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    /// The wire value, verbatim.
+    pub value: String,
+    /// Optional override of the derived UpperCamelCase variant name.
+    #[serde(default)]
+    pub rust_name: Option<String>,
+    /// What the value means.
+    pub docs: String,
+}
+
+/// HTTP method of an endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    /// `GET`: fields travel in the query string.
+    Get,
+    /// `POST`: fields travel in a JSON body.
+    Post,
+    /// `PUT`: fields travel in a JSON body.
+    Put,
+    /// `PATCH`: fields travel in a JSON body.
+    Patch,
+    /// `DELETE`: fields travel in the query string.
+    Delete,
+}
+
+impl HttpMethod {
+    /// The method as it appears on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+
+    /// Whether requests with this method carry a JSON body.
+    pub fn has_body(self) -> bool {
+        matches!(self, HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch)
+    }
+}
+
+/// How an endpoint is authorized (the `Authorization` header it needs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthStyle {
+    /// No `Authorization` header.
+    None,
+    /// `Bearer <ProjectID>`.
+    Project,
+    /// `Bearer <ProjectID>:<RefreshJWT>`.
+    Refresh,
+    /// `Bearer <ProjectID>:<SessionJWT>`.
+    Session,
+    /// `Bearer <ProjectID>:<AccessKey>`.
+    AccessKey,
+    /// `Bearer <ProjectID>:<ManagementKey>`.
+    Management,
+}
+
+impl AuthStyle {
+    /// For styles whose credential the caller passes per call: the argument name, the runtime's
+    /// credential type, and the runtime's `Auth` constructor.
+    pub fn credential(self) -> Option<(&'static str, &'static str, &'static str)> {
+        match self {
+            AuthStyle::Refresh => Some(("refresh_jwt", "RefreshJwt", "refresh")),
+            AuthStyle::Session => Some(("session_jwt", "SessionJwt", "session")),
+            AuthStyle::AccessKey => Some(("access_key", "AccessKey", "access_key")),
+            AuthStyle::None | AuthStyle::Project | AuthStyle::Management => None,
+        }
+    }
+
+    /// How the header looks, for docs.
+    pub fn header(self) -> &'static str {
+        match self {
+            AuthStyle::None => "no `Authorization` header",
+            AuthStyle::Project => "`Authorization: Bearer <ProjectID>`",
+            AuthStyle::Refresh => "`Authorization: Bearer <ProjectID>:<RefreshJWT>`",
+            AuthStyle::Session => "`Authorization: Bearer <ProjectID>:<SessionJWT>`",
+            AuthStyle::AccessKey => "`Authorization: Bearer <ProjectID>:<AccessKey>`",
+            AuthStyle::Management => "`Authorization: Bearer <ProjectID>:<ManagementKey>`",
+        }
+    }
+}
+
+/// One HTTP operation.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoint {
+    /// snake_case method name on the group, e.g. `update_email`.
+    pub name: String,
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// Path, with `{placeholder}`s declared in `path_params`.
+    pub path: String,
+    /// Authorization style.
+    pub auth: AuthStyle,
+    /// What the endpoint does (first line becomes the summary).
+    pub docs: String,
+    /// Placeholders of the path, each a string or a named enum.
+    #[serde(default)]
+    pub path_params: Vec<Field>,
+    /// Query-string fields.
+    #[serde(default)]
+    pub query: Vec<Field>,
+    /// JSON body fields in wire order.
+    #[serde(default)]
+    pub body: Vec<Field>,
+    /// The reply; absent means the endpoint documents an empty reply.
+    #[serde(default)]
+    pub response: Option<Response>,
+}
+
+/// The reply of an endpoint: a shared type, or fields of its own.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Response {
+    /// Name of a shared object type the reply decodes into.
+    #[serde(default, rename = "type")]
+    pub type_name: Option<String>,
+    /// What the reply carries (for an inline reply).
+    #[serde(default)]
+    pub docs: Option<String>,
+    /// Fields of an inline reply type.
+    #[serde(default)]
+    pub fields: Option<Vec<Field>>,
+}
+
+/// Client-side format check for a string field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// Must look like an email address.
+    Email,
+    /// Must look like a phone number.
+    Phone,
+}
+
+/// A field of a body, query, path, shared object or inline reply.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// The wire name, verbatim (`addToLoginIDs`).
+    pub name: String,
+    /// Optional override of the derived snake_case Rust name.
+    #[serde(default)]
+    pub rust_name: Option<String>,
+    /// Type expression: `string`, `bool`, `int32`, `int64`, `number`, `any`,
+    /// `array<T>`, `map<T>` (string keys) or the name of a shared type.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Whether the caller must provide it (becomes a method argument).
+    #[serde(default)]
+    pub required: bool,
+    /// Value the field starts at when the caller does not set it.
+    #[serde(default)]
+    pub default: Option<Value>,
+    /// What the field means.
+    pub docs: String,
+    /// Client-side format check.
+    #[serde(default)]
+    pub format: Option<Format>,
+    /// Whether the value is a secret (codes, passwords): redacted in `Debug`.
+    #[serde(default)]
+    pub secret: bool,
+}

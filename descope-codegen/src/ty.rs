@@ -1,0 +1,103 @@
+//! Field type expressions: `string`, `array<map<int64>>`, `LoginOptions`, ...
+
+use std::fmt;
+
+/// A parsed field type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ty {
+    /// `string`
+    String,
+    /// `bool`
+    Bool,
+    /// `int32`
+    Int32,
+    /// `int64`: decodes from a number or a numeric string.
+    Int64,
+    /// `number` (f64)
+    Number,
+    /// `any` JSON value
+    Any,
+    /// `array<T>`
+    Array(Box<Ty>),
+    /// `map<T>`: string keys
+    Map(Box<Ty>),
+    /// A named shared type.
+    Named(String),
+}
+
+impl Ty {
+    /// Parses a type expression; the error says what was expected.
+    pub fn parse(text: &str) -> Result<Ty, String> {
+        let text = text.trim();
+        let inner = |prefix: &str| {
+            text.strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix('>'))
+        };
+        Ok(match text {
+            "string" => Ty::String,
+            "bool" => Ty::Bool,
+            "int32" => Ty::Int32,
+            "int64" => Ty::Int64,
+            "number" => Ty::Number,
+            "any" => Ty::Any,
+            _ => {
+                if let Some(item) = inner("array<") {
+                    Ty::Array(Box::new(Ty::parse(item)?))
+                } else if let Some(value) = inner("map<") {
+                    Ty::Map(Box::new(Ty::parse(value)?))
+                } else if crate::names::is_camel_ident(text) {
+                    Ty::Named(text.to_owned())
+                } else {
+                    return Err(format!(
+                        "unknown type `{text}`: expected string, bool, int32, int64, number, any, \
+                         array<T>, map<T> or the UpperCamelCase name of a shared type"
+                    ));
+                }
+            }
+        })
+    }
+
+    /// Every named type this expression mentions.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            Ty::Named(name) => Some(name),
+            Ty::Array(inner) | Ty::Map(inner) => inner.named(),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Ty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ty::String => f.write_str("string"),
+            Ty::Bool => f.write_str("bool"),
+            Ty::Int32 => f.write_str("int32"),
+            Ty::Int64 => f.write_str("int64"),
+            Ty::Number => f.write_str("number"),
+            Ty::Any => f.write_str("any"),
+            Ty::Array(inner) => write!(f, "array<{inner}>"),
+            Ty::Map(inner) => write!(f, "map<{inner}>"),
+            Ty::Named(name) => f.write_str(name),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints() {
+        for text in ["string", "array<map<int64>>", "map<LoginOptions>", "any"] {
+            assert_eq!(Ty::parse(text).unwrap().to_string(), text);
+        }
+        assert!(
+            Ty::parse("Strng").is_ok(),
+            "an UpperCamel name is a named type"
+        );
+        assert!(Ty::parse("strng").is_err());
+        assert!(Ty::parse("array<strng>").is_err());
+        assert!(Ty::parse("map<string,string>").is_err());
+    }
+}
