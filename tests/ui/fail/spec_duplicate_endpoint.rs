@@ -1,0 +1,6 @@
+descope_api::generate! {
+    spec: "../specs/duplicate_endpoint",
+    relative_to: file,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+descope_api::generate! {
+    spec: "../specs/required_with_default",
+    relative_to: file,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+descope_api::generate! {
+    spec: "../specs/syntax_error",
+    relative_to: file,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+descope_api::generate! {
+    spec: "../specs/wrong_default",
+    relative_to: file,
+}
+
+fn main() {}
