@@ -184,14 +184,15 @@ impl Ctx<'_> {
                     ),
                 );
             }
-            if management > 0 && management < file.spec.endpoints.len() {
-                if endpoint.auth == AuthStyle::Management {
-                    self.error(
-                        &format!("{at}/auth"),
-                        "a group's endpoints are either all `management` or none: management \
-                         groups hang off `ManagementClient`; move this endpoint to its own group",
-                    );
-                }
+            if management > 0
+                && management < file.spec.endpoints.len()
+                && endpoint.auth == AuthStyle::Management
+            {
+                self.error(
+                    &format!("{at}/auth"),
+                    "a group's endpoints are either all `management` or none: management groups \
+                     hang off `ManagementClient`; move this endpoint to its own group",
+                );
             }
             if !endpoint.method.has_body() && !endpoint.body.is_empty() {
                 self.error(
@@ -365,16 +366,16 @@ impl Ctx<'_> {
                 ),
             );
         }
-        if let Some(default) = &field.default {
-            if let Err(message) = self.default_fits(&ty, default) {
-                self.error(
-                    &format!("{at}/default"),
-                    format!(
-                        "default {default} of field `{}` does not fit type `{ty}`: {message}",
-                        field.name
-                    ),
-                );
-            }
+        if let Some(default) = &field.default
+            && let Err(message) = self.default_fits(&ty, default)
+        {
+            self.error(
+                &format!("{at}/default"),
+                format!(
+                    "default {default} of field `{}` does not fit type `{ty}`: {message}",
+                    field.name
+                ),
+            );
         }
         if field.format.is_some() && ty != Ty::String {
             self.error(

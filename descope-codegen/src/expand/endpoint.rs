@@ -43,7 +43,7 @@ impl Gen<'_> {
         }
     }
 
-    fn fields<'e>(endpoint: &'e Endpoint) -> impl Iterator<Item = (Place, &'e Field)> {
+    fn fields(endpoint: &Endpoint) -> impl Iterator<Item = (Place, &Field)> {
         let path = endpoint.path_params.iter().map(|f| (Place::Path, f));
         let query = endpoint.query.iter().map(|f| (Place::Query, f));
         let body = endpoint.body.iter().map(|f| (Place::Body, f));
