@@ -175,7 +175,7 @@ mod tests {
             locator.find("/a/1/b"),
             Some(LineCol {
                 line: 2,
-                column: 21
+                column: 18
             })
         );
         assert_eq!(
