@@ -1,0 +1,451 @@
+//! [`Client`], its builder, and [`ManagementClient`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::{Error, ManagementKey};
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The Descope API base URL for a project, as the official SDKs derive it:
+/// project IDs of 32 or more characters encode their region in characters
+/// 1 to 4, which select `https://api.<region>.descope.com`; shorter IDs use
+/// `https://api.descope.com`.
+///
+/// ```
+/// use descope_api::default_base_url;
+/// assert_eq!(default_base_url("P2abcdXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"), "https://api.2abc.descope.com");
+/// assert_eq!(default_base_url("P123"), "https://api.descope.com");
+/// ```
+pub fn default_base_url(project_id: &str) -> String {
+    if project_id.chars().count() >= 32 {
+        let region: String = project_id.chars().skip(1).take(4).collect();
+        format!("https://api.{region}.descope.com")
+    } else {
+        "https://api.descope.com".to_owned()
+    }
+}
+
+/// A handle to the Descope API for one project.
+///
+/// Cheap to clone: clones share one connection pool.
+///
+/// ```
+/// # fn main() -> Result<(), descope_api::Error> {
+/// use std::time::Duration;
+/// let client = descope_api::Client::builder("P2abc...")
+///     .timeout(Duration::from_secs(30))
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    project_id: String,
+    base_url: String,
+    management_key: Option<ManagementKey>,
+    http: reqwest::Client,
+}
+
+impl Client {
+    /// A client with default settings for `project_id`.
+    pub fn new(project_id: impl Into<String>) -> Result<Client, Error> {
+        Client::builder(project_id).build()
+    }
+
+    /// A builder for a client of `project_id`.
+    pub fn builder(project_id: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(project_id)
+    }
+
+    /// A client configured from `DESCOPE_PROJECT_ID` (required),
+    /// `DESCOPE_BASE_URL` and `DESCOPE_MANAGEMENT_KEY` (optional).
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// The project ID.
+    pub fn project_id(&self) -> &str {
+        &self.inner.project_id
+    }
+
+    /// The base URL, without a trailing `/`.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The configured management key, if any.
+    pub fn management_key(&self) -> Option<&ManagementKey> {
+        self.inner.management_key.as_ref()
+    }
+
+    /// A management client using the configured management key.
+    ///
+    /// Fails with [`Error::Config`] when no key was configured.
+    pub fn management(&self) -> Result<ManagementClient, Error> {
+        match &self.inner.management_key {
+            Some(key) => Ok(self.with_management_key(key.clone())),
+            None => Err(Error::Config(
+                "no management key configured: set DESCOPE_MANAGEMENT_KEY or call \
+                 ClientBuilder::management_key"
+                    .to_owned(),
+            )),
+        }
+    }
+
+    /// A management client using `key`.
+    pub fn with_management_key(&self, key: ManagementKey) -> ManagementClient {
+        ManagementClient {
+            client: self.clone(),
+            key,
+        }
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("project_id", &self.inner.project_id)
+            .field("base_url", &self.inner.base_url)
+            .field("management_key", &self.inner.management_key)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Client`].
+///
+/// ```no_run
+/// # fn main() -> Result<(), descope_api::Error> {
+/// let client = descope_api::ClientBuilder::from_env()?
+///     .default_header("x-request-source", "billing")
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct ClientBuilder {
+    project_id: String,
+    base_url: Option<String>,
+    management_key: Option<ManagementKey>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    headers: Vec<(String, String)>,
+}
+
+impl ClientBuilder {
+    /// A builder for `project_id` with default settings.
+    #[must_use]
+    pub fn new(project_id: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            project_id: project_id.into(),
+            base_url: None,
+            management_key: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            headers: Vec::new(),
+        }
+    }
+
+    /// A builder from `DESCOPE_PROJECT_ID` (required), `DESCOPE_BASE_URL`
+    /// and `DESCOPE_MANAGEMENT_KEY` (optional; empty counts as unset).
+    pub fn from_env() -> Result<ClientBuilder, Error> {
+        ClientBuilder::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder, Error> {
+        let get = |name: &str| {
+            lookup(name)
+                .map(|value| value.trim().to_owned())
+                .filter(|value| !value.is_empty())
+        };
+        let project_id = get("DESCOPE_PROJECT_ID")
+            .ok_or_else(|| Error::Config("DESCOPE_PROJECT_ID is not set".to_owned()))?;
+        let mut builder = ClientBuilder::new(project_id);
+        builder.base_url = get("DESCOPE_BASE_URL");
+        builder.management_key = get("DESCOPE_MANAGEMENT_KEY").map(ManagementKey::new);
+        Ok(builder)
+    }
+
+    /// Overrides the base URL, e.g. `http://127.0.0.1:8080`. A trailing `/`
+    /// is dropped; it must start with `http://` or `https://`.
+    #[must_use]
+    pub fn base_url(mut self, base_url: impl Into<String>) -> ClientBuilder {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Sets the management key used by [`Client::management`].
+    #[must_use]
+    pub fn management_key(mut self, key: ManagementKey) -> ClientBuilder {
+        self.management_key = Some(key);
+        self
+    }
+
+    /// Total time allowed for each request (default 60 s).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Time allowed to open a connection (default 10 s).
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Adds a header sent with every request. Invalid names or values make
+    /// [`build`](Self::build) fail.
+    #[must_use]
+    pub fn default_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> ClientBuilder {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// Fails with [`Error::Config`] for an empty project ID, a malformed base
+    /// URL or an invalid default header.
+    pub fn build(self) -> Result<Client, Error> {
+        let project_id = self.project_id;
+        if project_id.trim().is_empty() {
+            return Err(Error::Config("project ID must not be empty".to_owned()));
+        }
+        let base_url = match self.base_url {
+            Some(url) => url.trim().trim_end_matches('/').to_owned(),
+            None => default_base_url(&project_id),
+        };
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(Error::Config(format!(
+                "base URL must start with http:// or https://, got {base_url:?}"
+            )));
+        }
+        if let Err(err) = reqwest::Url::parse(&base_url) {
+            return Err(Error::Config(format!(
+                "invalid base URL {base_url:?}: {err}"
+            )));
+        }
+        let headers = default_headers(&project_id, &self.headers)?;
+
+        // reqwest is built without a bundled crypto provider: use ring unless
+        // the application already installed one.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .map_err(|err| Error::Config(format!("could not build the HTTP client: {err}")))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                project_id,
+                base_url,
+                management_key: self.management_key,
+                http,
+            }),
+        })
+    }
+}
+
+fn default_headers(project_id: &str, custom: &[(String, String)]) -> Result<HeaderMap, Error> {
+    let project = HeaderValue::from_str(project_id).map_err(|_| {
+        Error::Config("project ID contains characters not allowed in an HTTP header".to_owned())
+    })?;
+    let mut headers = HeaderMap::new();
+    let user_agent = format!("descope-api-rust/{SDK_VERSION}");
+    headers.insert(
+        reqwest::header::USER_AGENT,
+        HeaderValue::from_str(&user_agent).expect("valid user agent"),
+    );
+    headers.insert("x-descope-sdk-name", HeaderValue::from_static("rust"));
+    headers.insert(
+        "x-descope-sdk-version",
+        HeaderValue::from_static(SDK_VERSION),
+    );
+    headers.insert("x-descope-project-id", project);
+    for (name, value) in custom {
+        let header_name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::Config(format!("invalid default header name {name:?}")))?;
+        let header_value = HeaderValue::from_str(value)
+            .map_err(|_| Error::Config(format!("invalid value for default header {name:?}")))?;
+        headers.insert(header_name, header_value);
+    }
+    Ok(headers)
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("ClientBuilder")
+            .field("project_id", &self.project_id)
+            .field("base_url", &self.base_url)
+            .field("management_key", &self.management_key)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("default_headers", &header_names)
+            .finish()
+    }
+}
+
+/// A [`Client`] together with the [`ManagementKey`] that the management
+/// APIs require.
+///
+/// ```
+/// # fn main() -> Result<(), descope_api::Error> {
+/// use descope_api::{Client, ManagementKey};
+/// let client = Client::new("P2abc...")?;
+/// let mgmt = client.with_management_key(ManagementKey::new("K2..."));
+/// assert_eq!(mgmt.client().project_id(), "P2abc...");
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct ManagementClient {
+    client: Client,
+    key: ManagementKey,
+}
+
+impl ManagementClient {
+    /// The underlying client.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The management key.
+    pub fn key(&self) -> &ManagementKey {
+        &self.key
+    }
+}
+
+impl fmt::Debug for ManagementClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ManagementClient")
+            .field("project_id", &self.client.project_id())
+            .field("base_url", &self.client.base_url())
+            .field("key", &self.key)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_derivation() {
+        assert_eq!(
+            default_base_url("P2abcdXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"),
+            "https://api.2abc.descope.com"
+        );
+        assert_eq!(
+            default_base_url("Puse1XXXXXXXXXXXXXXXXXXXXXXXXXXX"),
+            "https://api.use1.descope.com"
+        );
+        assert_eq!(default_base_url("P123"), "https://api.descope.com");
+        assert_eq!(default_base_url(&"P".repeat(31)), "https://api.descope.com");
+        assert_eq!(default_base_url(""), "https://api.descope.com");
+    }
+
+    #[test]
+    fn build_validates() {
+        assert!(matches!(Client::new(""), Err(Error::Config(_))));
+        assert!(matches!(Client::new("  "), Err(Error::Config(_))));
+        let client = Client::builder("P123")
+            .base_url("http://127.0.0.1:8080//")
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:8080");
+        assert_eq!(client.project_id(), "P123");
+        let err = Client::builder("P123")
+            .base_url("ftp://x")
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config(_)));
+        let err = Client::builder("P123")
+            .default_header("bad name", "v")
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config(_)));
+        let err = Client::builder("P123")
+            .default_header("x-ok", "bad\nvalue")
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config(_)));
+        assert!(!err.to_string().contains("bad\nvalue"));
+    }
+
+    #[test]
+    fn management_client() {
+        let client = Client::new("P123").unwrap();
+        let err = client.management().unwrap_err();
+        assert!(err.to_string().contains("DESCOPE_MANAGEMENT_KEY"));
+        let client = Client::builder("P123")
+            .management_key(ManagementKey::new("mgmt-secret"))
+            .build()
+            .unwrap();
+        let mgmt = client.management().unwrap();
+        assert_eq!(mgmt.key().expose_secret(), "mgmt-secret");
+        assert_eq!(mgmt.client().base_url(), "https://api.descope.com");
+        for shown in [format!("{client:?}"), format!("{mgmt:?}")] {
+            assert!(shown.contains("P123"), "{shown}");
+            assert!(!shown.contains("mgmt-secret"), "{shown}");
+        }
+        let builder = Client::builder("P1").management_key(ManagementKey::new("mgmt-secret"));
+        assert!(!format!("{builder:?}").contains("mgmt-secret"));
+    }
+
+    #[test]
+    fn from_lookup() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        assert!(matches!(
+            ClientBuilder::from_lookup(env(&[])),
+            Err(Error::Config(_))
+        ));
+        assert!(matches!(
+            ClientBuilder::from_lookup(env(&[("DESCOPE_PROJECT_ID", " ")])),
+            Err(Error::Config(_))
+        ));
+        let client = ClientBuilder::from_lookup(env(&[
+            ("DESCOPE_PROJECT_ID", "P123"),
+            ("DESCOPE_BASE_URL", "http://localhost:1/"),
+            ("DESCOPE_MANAGEMENT_KEY", "k"),
+        ]))
+        .unwrap()
+        .build()
+        .unwrap();
+        assert_eq!(client.base_url(), "http://localhost:1");
+        assert_eq!(client.management_key().unwrap().expose_secret(), "k");
+        let client = ClientBuilder::from_lookup(env(&[
+            ("DESCOPE_PROJECT_ID", "P123"),
+            ("DESCOPE_MANAGEMENT_KEY", ""),
+        ]))
+        .unwrap()
+        .build()
+        .unwrap();
+        assert!(client.management_key().is_none());
+        assert_eq!(client.base_url(), "https://api.descope.com");
+    }
+}

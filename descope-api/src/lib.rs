@@ -1,0 +1,51 @@
+//! Async Rust SDK for the [Descope](https://www.descope.com) authentication
+//! and user-management APIs.
+//!
+//! Create one [`Client`] per project and share it (it is cheap to clone and
+//! pools connections). Endpoints are generated from the JSON specs under
+//! `spec/` and are methods on [`Client`] and [`ManagementClient`].
+//!
+//! ```no_run
+//! # fn main() -> Result<(), descope_api::Error> {
+//! use descope_api::{Client, ManagementKey};
+//!
+//! // Reads DESCOPE_PROJECT_ID, and optionally DESCOPE_BASE_URL and
+//! // DESCOPE_MANAGEMENT_KEY.
+//! let client = Client::from_env()?;
+//! // Or configure it explicitly.
+//! let client = Client::builder("P2abc...")
+//!     .management_key(ManagementKey::new("K2..."))
+//!     .build()?;
+//! let management = client.management()?;
+//! # let _ = management;
+//! # Ok(()) }
+//! ```
+//!
+//! Credentials ([`RefreshJwt`], [`SessionJwt`], [`AccessKey`],
+//! [`ManagementKey`], [`Secret`]) never print their value in `Debug` or
+//! `Display`; call `expose_secret` to read them. Errors are reported as
+//! [`Error`]; Descope's own error codes are available through
+//! [`Error::code`].
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+// Generated code names the runtime `::descope_api::...`, also inside this crate.
+extern crate self as descope_api;
+
+mod client;
+mod credentials;
+mod error;
+mod transport;
+mod validate;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use client::{Client, ClientBuilder, ManagementClient, default_base_url};
+pub use credentials::{AccessKey, ManagementKey, RefreshJwt, Secret, SessionJwt};
+pub use descope_macros::generate;
+pub use error::{ApiError, Error};
+
+// GENERATED API
+descope_macros::generate! { spec: "spec" }

@@ -1,0 +1,298 @@
+//! `send` against a one-shot local HTTP server.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+use crate::__private::{self, Auth, Call, Method, Request};
+use crate::{Client, Error, RefreshJwt};
+
+/// What the server received.
+struct Received {
+    request_line: String,
+    headers: HashMap<String, String>,
+    body: String,
+}
+
+/// Serves one connection with `response`, returning the base URL and what
+/// was received. With `response` empty, reads the request and never answers.
+async fn serve_once(response: String) -> (String, JoinHandle<Received>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let handle = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut raw = Vec::new();
+        let mut buf = [0u8; 4096];
+        let head_end = loop {
+            let n = socket.read(&mut buf).await.unwrap();
+            assert!(n > 0, "connection closed before the request ended");
+            raw.extend_from_slice(&buf[..n]);
+            if let Some(pos) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+                break pos;
+            }
+        };
+        let head = String::from_utf8(raw[..head_end].to_vec()).unwrap();
+        let mut lines = head.split("\r\n");
+        let request_line = lines.next().unwrap().to_owned();
+        let mut headers = HashMap::new();
+        for line in lines {
+            let (name, value) = line.split_once(':').unwrap();
+            let previous = headers.insert(name.to_ascii_lowercase(), value.trim().to_owned());
+            assert!(previous.is_none(), "duplicate header {name}");
+        }
+        let length: usize = headers
+            .get("content-length")
+            .map_or(0, |v: &String| v.parse().unwrap());
+        while raw.len() < head_end + 4 + length {
+            let n = socket.read(&mut buf).await.unwrap();
+            assert!(n > 0);
+            raw.extend_from_slice(&buf[..n]);
+        }
+        let body = String::from_utf8(raw[head_end + 4..].to_vec()).unwrap();
+        if response.is_empty() {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        } else {
+            socket.write_all(response.as_bytes()).await.unwrap();
+            socket.shutdown().await.unwrap();
+        }
+        Received {
+            request_line,
+            headers,
+            body,
+        }
+    });
+    (base_url, handle)
+}
+
+fn reply(status: &str, extra_headers: &str, body: &str) -> String {
+    format!(
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n{extra_headers}\r\n{body}",
+        body.len()
+    )
+}
+
+fn test_client(base_url: &str) -> Client {
+    Client::builder("P123")
+        .base_url(base_url)
+        .default_header("x-custom", "custom-value")
+        .build()
+        .unwrap()
+}
+
+/// Mimics a generated request type.
+#[derive(serde::Serialize)]
+struct RefreshRequest {
+    #[serde(skip)]
+    call: Call,
+    #[serde(rename = "loginId")]
+    login_id: String,
+    #[serde(skip)]
+    filter: Vec<String>,
+}
+
+#[derive(serde::Deserialize, Debug, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct RefreshResponse {
+    session_jwt: String,
+    #[serde(deserialize_with = "__private::de::int64")]
+    expiration: i64,
+}
+
+impl Request for RefreshRequest {
+    type Response = RefreshResponse;
+
+    fn call(&self) -> &Call {
+        &self.call
+    }
+
+    fn decode(body: &[u8]) -> Result<RefreshResponse, serde_json::Error> {
+        __private::decode_json(body)
+    }
+
+    fn validate(&self) -> Result<(), Error> {
+        __private::check_required("loginId", &self.login_id)
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        __private::push_query(&mut pairs, "filter", &self.filter);
+        pairs
+    }
+}
+
+fn request(client: &Client, auth: Auth, method: Method, login_id: &str) -> RefreshRequest {
+    RefreshRequest {
+        call: Call::new(
+            client,
+            auth,
+            method,
+            "/v1/auth/refresh".into(),
+            "auth.refresh",
+        ),
+        login_id: login_id.into(),
+        filter: Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn post_sends_exact_headers_and_body() {
+    let (base_url, server) = serve_once(reply(
+        "200 OK",
+        "Content-Type: application/json\r\n",
+        r#"{"sessionJwt":"s","expiration":"1700000000"}"#,
+    ))
+    .await;
+    let client = test_client(&base_url);
+    let auth = Auth::refresh(&RefreshJwt::new("rjwt"));
+    let response = __private::send(request(&client, auth, Method::Post, "a@b.co"))
+        .await
+        .unwrap();
+    assert_eq!(response.session_jwt, "s");
+    assert_eq!(response.expiration, 1_700_000_000);
+
+    let received = server.await.unwrap();
+    assert_eq!(received.request_line, "POST /v1/auth/refresh HTTP/1.1");
+    let h = &received.headers;
+    assert_eq!(h["authorization"], "Bearer P123:rjwt");
+    assert_eq!(h["x-descope-sdk-name"], "rust");
+    assert_eq!(h["x-descope-sdk-version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(h["x-descope-project-id"], "P123");
+    assert_eq!(h["content-type"], "application/json");
+    assert_eq!(h["x-custom"], "custom-value");
+    assert_eq!(received.body, r#"{"loginId":"a@b.co"}"#);
+}
+
+#[tokio::test]
+async fn get_sends_query_and_no_body() {
+    let (base_url, server) = serve_once(reply("200 OK", "", "")).await;
+    let client = test_client(&base_url);
+    let mut req = request(&client, Auth::project(), Method::Get, "x");
+    req.filter = vec!["a b".into(), "c&d".into()];
+    let response = __private::send(req).await.unwrap();
+    assert_eq!(response.session_jwt, "");
+
+    let received = server.await.unwrap();
+    assert_eq!(
+        received.request_line,
+        "GET /v1/auth/refresh?filter=a%20b&filter=c%26d HTTP/1.1"
+    );
+    assert_eq!(received.headers["authorization"], "Bearer P123");
+    assert!(!received.headers.contains_key("content-type"));
+    assert_eq!(received.body, "");
+}
+
+#[tokio::test]
+async fn auth_none_sends_no_authorization() {
+    let (base_url, server) = serve_once(reply("200 OK", "", "{}")).await;
+    let client = test_client(&base_url);
+    __private::send(request(&client, Auth::none(), Method::Delete, "x"))
+        .await
+        .unwrap();
+    let received = server.await.unwrap();
+    assert_eq!(received.request_line, "DELETE /v1/auth/refresh HTTP/1.1");
+    assert!(!received.headers.contains_key("authorization"));
+    assert!(!received.headers.contains_key("content-type"));
+}
+
+#[tokio::test]
+async fn descope_error_becomes_api_error() {
+    let (base_url, _server) = serve_once(reply(
+        "429 Too Many Requests",
+        "Retry-After: 7\r\n",
+        r#"{"errorCode":"E130429","errorDescription":"Rate limit","errorMessage":"slow down"}"#,
+    ))
+    .await;
+    let client = test_client(&base_url);
+    let auth = Auth::refresh(&RefreshJwt::new("rjwt-secret"));
+    let err = __private::send(request(&client, auth, Method::Post, "x"))
+        .await
+        .unwrap_err();
+    let api = err.api_error().expect("api error");
+    assert_eq!(api.status, 429);
+    assert_eq!(api.code, "E130429");
+    assert_eq!(api.retry_after, Some(7));
+    assert_eq!(err.code(), Some("E130429"));
+    assert_eq!(
+        err.to_string(),
+        "Descope API error E130429 (HTTP 429): Rate limit: slow down"
+    );
+    assert!(!format!("{err} {err:?}").contains("rjwt-secret"));
+}
+
+#[tokio::test]
+async fn other_error_becomes_http_error() {
+    let (base_url, _server) = serve_once(reply("502 Bad Gateway", "", "upstream down")).await;
+    let client = test_client(&base_url);
+    let err = __private::send(request(&client, Auth::project(), Method::Post, "x"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Http { status: 502, body } if body == "upstream down"),
+        "{err:?}"
+    );
+    let (base_url, _server) = serve_once(reply("400 Bad Request", "", r#"{"errorCode":""}"#)).await;
+    let err = __private::send(request(
+        &test_client(&base_url),
+        Auth::project(),
+        Method::Post,
+        "x",
+    ))
+    .await
+    .unwrap_err();
+    assert!(matches!(err, Error::Http { status: 400, .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn bad_success_body_is_decode_error() {
+    let (base_url, _server) = serve_once(reply("200 OK", "", "not json")).await;
+    let client = test_client(&base_url);
+    let err = __private::send(request(&client, Auth::project(), Method::Post, "x"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode { body, .. } if body == "not json"),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn validation_fails_before_io() {
+    // Nothing listens on port 9; validation must fail first.
+    let client = test_client("http://127.0.0.1:9");
+    let err = __private::send(request(&client, Auth::project(), Method::Post, " "))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid argument `loginId`: must not be empty"
+    );
+}
+
+#[tokio::test]
+async fn slow_server_times_out() {
+    let (base_url, _server) = serve_once(String::new()).await;
+    let client = Client::builder("P123")
+        .base_url(base_url)
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let err = __private::send(request(&client, Auth::project(), Method::Post, "x"))
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+}
+
+#[tokio::test]
+async fn refused_connection_is_transport_error() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let mut req = request(&test_client(&base_url), Auth::project(), Method::Get, "x");
+    req.filter = vec!["secret-query".into()];
+    let err = __private::send(req).await.unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(!format!("{err} {err:?}").contains("secret-query"));
+}
