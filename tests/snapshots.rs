@@ -8,7 +8,9 @@ use descope_codegen::{Options, Spec, check, format, generate_file};
 fn spec() -> Spec {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../descope-api/spec");
     let spec = Spec::load(&dir, "spec").unwrap_or_else(|d| panic!("{d}"));
-    check(&spec).into_result(()).unwrap_or_else(|d| panic!("{d}"));
+    check(&spec)
+        .into_result(())
+        .unwrap_or_else(|d| panic!("{d}"));
     spec
 }
 
@@ -18,7 +20,11 @@ fn expansion_of_each_spec_file() {
     assert!(!spec.files.is_empty());
     for file in &spec.files {
         let code = format(generate_file(&spec, file, &Options::default())).expect("output parses");
-        let name = file.display.trim_start_matches("spec/").trim_end_matches(".json").replace('/', "__");
+        let name = file
+            .display
+            .trim_start_matches("spec/")
+            .trim_end_matches(".json")
+            .replace('/', "__");
         insta::assert_snapshot!(name, code);
     }
 }

@@ -9,21 +9,78 @@ use descope_codegen::{Options, expand_dir};
 
 /// (fixture, text the message must contain, entry, line)
 const CASES: &[(&str, &str, Option<&str>, Option<usize>)] = &[
-    ("syntax_error", "invalid JSON: expected `,` or `}`", None, Some(13)),
-    ("misspelled_key", "unknown field `requried`", Some("otp.update_email.body.loginId.requried"), Some(18)),
-    ("unknown_type", "unknown type `Strng`", Some("otp.update_email.body.loginId.type"), Some(17)),
-    ("wrong_default", "default \"no\" of field `addToLoginIDs` does not fit type `bool`", Some("otp.update_email.body.addToLoginIDs.default"), Some(18)),
-    ("required_with_default", "is required and has a default", Some("otp.update_email.body.loginId.default"), Some(19)),
-    ("duplicate_endpoint", "duplicate endpoint `update_email`", Some("otp.update_email.name"), Some(24)),
-    ("duplicate_field", "duplicate field `loginId`", Some("otp.update_email.body.loginId.name"), Some(22)),
-    ("undeclared_placeholder", "path placeholder `{method}` is not declared", Some("otp.update_email.path"), Some(11)),
-    ("unknown_auth", "unknown variant `bearer`", Some("otp.update_email.auth"), Some(12)),
-    ("body_on_get", "a GET endpoint has no body", Some("otp.update_email.body"), Some(14)),
-    ("name_collision", "fields `loginHint` and `login_hint` both become the Rust name `login_hint`", Some("otp.update_email.body.login_hint"), Some(20)),
+    (
+        "syntax_error",
+        "invalid JSON: expected `,` or `}`",
+        None,
+        Some(13),
+    ),
+    (
+        "misspelled_key",
+        "unknown field `requried`",
+        Some("otp.update_email.body.loginId.requried"),
+        Some(18),
+    ),
+    (
+        "unknown_type",
+        "unknown type `Strng`",
+        Some("otp.update_email.body.loginId.type"),
+        Some(17),
+    ),
+    (
+        "wrong_default",
+        "default \"no\" of field `addToLoginIDs` does not fit type `bool`",
+        Some("otp.update_email.body.addToLoginIDs.default"),
+        Some(18),
+    ),
+    (
+        "required_with_default",
+        "is required and has a default",
+        Some("otp.update_email.body.loginId.default"),
+        Some(19),
+    ),
+    (
+        "duplicate_endpoint",
+        "duplicate endpoint `update_email`",
+        Some("otp.update_email.name"),
+        Some(24),
+    ),
+    (
+        "duplicate_field",
+        "duplicate field `loginId`",
+        Some("otp.update_email.body.loginId.name"),
+        Some(22),
+    ),
+    (
+        "undeclared_placeholder",
+        "path placeholder `{method}` is not declared",
+        Some("otp.update_email.path"),
+        Some(11),
+    ),
+    (
+        "unknown_auth",
+        "unknown variant `bearer`",
+        Some("otp.update_email.auth"),
+        Some(12),
+    ),
+    (
+        "body_on_get",
+        "a GET endpoint has no body",
+        Some("otp.update_email.body"),
+        Some(14),
+    ),
+    (
+        "name_collision",
+        "fields `loginHint` and `login_hint` both become the Rust name `login_hint`",
+        Some("otp.update_email.body.login_hint"),
+        Some(20),
+    ),
 ];
 
 fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/specs").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("ui/specs")
+        .join(name)
 }
 
 #[test]
@@ -38,7 +95,9 @@ fn each_bad_spec_is_reported_with_file_entry_and_position() {
         };
         let found = diagnostics.0.iter().find(|d| d.message.contains(message));
         match found {
-            None => failures.push(format!("{name}: no message containing {message:?} in:\n{diagnostics}")),
+            None => failures.push(format!(
+                "{name}: no message containing {message:?} in:\n{diagnostics}"
+            )),
             Some(d) => {
                 if d.file != format!("{display}/otp.json") {
                     failures.push(format!("{name}: file {:?}", d.file));
@@ -57,29 +116,63 @@ fn each_bad_spec_is_reported_with_file_entry_and_position() {
 
 #[test]
 fn several_problems_are_reported_in_one_run() {
-    let diagnostics = expand_dir(&fixture("several_errors"), "specs/several_errors", &Options::default())
-        .expect_err("the fixture is invalid");
+    let diagnostics = expand_dir(
+        &fixture("several_errors"),
+        "specs/several_errors",
+        &Options::default(),
+    )
+    .expect_err("the fixture is invalid");
     let messages: Vec<&str> = diagnostics.0.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(messages.len(), 3, "{diagnostics}");
-    assert!(messages[0].starts_with("unknown type `strng`"), "{diagnostics}");
-    assert!(messages[1].contains("does not fit type `int32`"), "{diagnostics}");
-    assert!(messages[2].starts_with("duplicate endpoint `update_email`"), "{diagnostics}");
+    assert!(
+        messages[0].starts_with("unknown type `strng`"),
+        "{diagnostics}"
+    );
+    assert!(
+        messages[1].contains("does not fit type `int32`"),
+        "{diagnostics}"
+    );
+    assert!(
+        messages[2].starts_with("duplicate endpoint `update_email`"),
+        "{diagnostics}"
+    );
 }
 
 #[test]
 fn a_missing_folder_is_one_clear_error() {
-    let diagnostics = expand_dir(&fixture("no_such_folder"), "specs/no_such_folder", &Options::default())
-        .expect_err("there is no such folder");
+    let diagnostics = expand_dir(
+        &fixture("no_such_folder"),
+        "specs/no_such_folder",
+        &Options::default(),
+    )
+    .expect_err("there is no such folder");
     assert_eq!(diagnostics.0.len(), 1);
-    assert!(diagnostics.0[0].message.starts_with("spec folder `specs/no_such_folder` not found"));
+    assert!(
+        diagnostics.0[0]
+            .message
+            .starts_with("spec folder `specs/no_such_folder` not found")
+    );
 }
 
 #[test]
 fn rendering_points_at_the_line() {
-    let diagnostics = expand_dir(&fixture("unknown_type"), "specs/unknown_type", &Options::default())
-        .expect_err("the fixture is invalid");
+    let diagnostics = expand_dir(
+        &fixture("unknown_type"),
+        "specs/unknown_type",
+        &Options::default(),
+    )
+    .expect_err("the fixture is invalid");
     let text = diagnostics.to_string();
-    assert!(text.contains("  --> specs/unknown_type/otp.json:17:19"), "{text}");
-    assert!(text.contains("17 |           \"type\": \"Strng\","), "{text}");
-    assert!(text.contains("= in entry `otp.update_email.body.loginId.type`"), "{text}");
+    assert!(
+        text.contains("  --> specs/unknown_type/otp.json:17:19"),
+        "{text}"
+    );
+    assert!(
+        text.contains("17 |           \"type\": \"Strng\","),
+        "{text}"
+    );
+    assert!(
+        text.contains("= in entry `otp.update_email.body.loginId.type`"),
+        "{text}"
+    );
 }

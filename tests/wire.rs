@@ -2,7 +2,9 @@
 //! the method, the exact path, the exact `Authorization` header, the SDK headers, the JSON body
 //! (with every field set, and with only the required ones) and the decoding of the reply.
 
-use descope_api::types::{DeliveryMethod, LoginOptions, PhoneMethod, SignUpLoginOptions, SignUpUser};
+use descope_api::types::{
+    DeliveryMethod, LoginOptions, PhoneMethod, SignUpLoginOptions, SignUpUser,
+};
 use descope_api::{Client, Error, RefreshJwt};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, body_string, header, method, path};
@@ -159,7 +161,12 @@ async fn update_phone_by_sms_with_every_field() {
     .await;
     let sent = client
         .otp()
-        .update_phone(&refresh(), PhoneMethod::Sms, "ann@example.com", "+15555550100")
+        .update_phone(
+            &refresh(),
+            PhoneMethod::Sms,
+            "ann@example.com",
+            "+15555550100",
+        )
         .add_to_login_ids(true)
         .provider_id("twilio")
         .template_options([("name", "Ann")])
@@ -173,7 +180,11 @@ async fn update_phone_by_sms_with_every_field() {
 
 #[tokio::test]
 async fn update_phone_sends_exact_bytes_with_only_required_fields_for_every_method() {
-    for (method_value, segment) in [(PhoneMethod::Sms, "sms"), (PhoneMethod::Voice, "voice"), (PhoneMethod::Im, "im")] {
+    for (method_value, segment) in [
+        (PhoneMethod::Sms, "sms"),
+        (PhoneMethod::Voice, "voice"),
+        (PhoneMethod::Im, "im"),
+    ] {
         let (server, client) = setup().await;
         Mock::given(method("POST"))
             .and(path(format!("/v1/auth/otp/update/phone/{segment}")))
@@ -239,17 +250,43 @@ async fn sign_up_email_with_every_field_and_required_only() {
     assert_eq!(sent.masked_email, "a***@example.com");
 
     let (server, client) = setup().await;
-    expect_post(&server, "/v1/auth/otp/signup/email", &project_auth(), json!({"loginId": "ann@example.com"}), json!({})).await;
-    client.otp().sign_up_email("ann@example.com").await.expect("reply");
+    expect_post(
+        &server,
+        "/v1/auth/otp/signup/email",
+        &project_auth(),
+        json!({"loginId": "ann@example.com"}),
+        json!({}),
+    )
+    .await;
+    client
+        .otp()
+        .sign_up_email("ann@example.com")
+        .await
+        .expect("reply");
 }
 
 #[tokio::test]
 async fn sign_up_phone_for_every_method() {
-    for (method_value, segment) in [(PhoneMethod::Sms, "sms"), (PhoneMethod::Voice, "voice"), (PhoneMethod::Im, "im")] {
+    for (method_value, segment) in [
+        (PhoneMethod::Sms, "sms"),
+        (PhoneMethod::Voice, "voice"),
+        (PhoneMethod::Im, "im"),
+    ] {
         let (server, client) = setup().await;
         let route = format!("/v1/auth/otp/signup/{segment}");
-        expect_post(&server, &route, &project_auth(), json!({"loginId": "+15555550100"}), json!({"maskedPhone": "+1***00"})).await;
-        let sent = client.otp().sign_up_phone(method_value, "+15555550100").await.expect("reply");
+        expect_post(
+            &server,
+            &route,
+            &project_auth(),
+            json!({"loginId": "+15555550100"}),
+            json!({"maskedPhone": "+1***00"}),
+        )
+        .await;
+        let sent = client
+            .otp()
+            .sign_up_phone(method_value, "+15555550100")
+            .await
+            .expect("reply");
         assert_eq!(sent.masked_phone, "+1***00");
     }
     let (server, client) = setup().await;
@@ -284,9 +321,23 @@ async fn sign_in_for_every_method() {
     for (method_value, segment) in DELIVERY {
         let (server, client) = setup().await;
         let route = format!("/v1/auth/otp/signin/{segment}");
-        expect_post(&server, &route, &project_auth(), json!({"loginId": "ann"}), json!({"maskedEmail": "a***", "maskedPhone": "+1***"})).await;
-        let sent = client.otp().sign_in(method_value, "ann").await.expect("reply");
-        assert_eq!((sent.masked_email.as_str(), sent.masked_phone.as_str()), ("a***", "+1***"));
+        expect_post(
+            &server,
+            &route,
+            &project_auth(),
+            json!({"loginId": "ann"}),
+            json!({"maskedEmail": "a***", "maskedPhone": "+1***"}),
+        )
+        .await;
+        let sent = client
+            .otp()
+            .sign_in(method_value, "ann")
+            .await
+            .expect("reply");
+        assert_eq!(
+            (sent.masked_email.as_str(), sent.masked_phone.as_str()),
+            ("a***", "+1***")
+        );
     }
     let (server, client) = setup().await;
     expect_post(
@@ -332,8 +383,19 @@ async fn sign_up_or_in_for_every_method() {
     for (method_value, segment) in DELIVERY {
         let (server, client) = setup().await;
         let route = format!("/v1/auth/otp/signup-in/{segment}");
-        expect_post(&server, &route, &project_auth(), json!({"loginId": "ann"}), json!({"maskedEmail": "a***"})).await;
-        client.otp().sign_up_or_in(method_value, "ann").await.expect("reply");
+        expect_post(
+            &server,
+            &route,
+            &project_auth(),
+            json!({"loginId": "ann"}),
+            json!({"maskedEmail": "a***"}),
+        )
+        .await;
+        client
+            .otp()
+            .sign_up_or_in(method_value, "ann")
+            .await
+            .expect("reply");
     }
     let (server, client) = setup().await;
     expect_post(
@@ -360,13 +422,27 @@ async fn verify_for_every_method_decodes_the_session() {
     for (method_value, segment) in DELIVERY {
         let (server, client) = setup().await;
         let route = format!("/v1/auth/otp/verify/{segment}");
-        expect_post(&server, &route, &project_auth(), json!({"loginId": "ann", "code": "123456"}), session_reply()).await;
-        let session = client.otp().verify(method_value, "ann", "123456").await.expect("reply");
+        expect_post(
+            &server,
+            &route,
+            &project_auth(),
+            json!({"loginId": "ann", "code": "123456"}),
+            session_reply(),
+        )
+        .await;
+        let session = client
+            .otp()
+            .verify(method_value, "ann", "123456")
+            .await
+            .expect("reply");
         assert_eq!(session.session_jwt, "session.jwt");
         assert_eq!(session.refresh_jwt, "refresh.jwt");
         assert_eq!(session.cookie_max_age, 2_592_000);
         assert_eq!(session.cookie_expiration, 1_700_000_000);
-        assert_eq!(session.session_expiration, 1_700_000_600, "int64 sent as a string");
+        assert_eq!(
+            session.session_expiration, 1_700_000_600,
+            "int64 sent as a string"
+        );
         assert!(session.first_seen);
         assert_eq!(session.tenant_sso_id, "T9");
         assert_eq!(session.claims["amr"], json!(["otp"]));
@@ -385,10 +461,21 @@ async fn verify_for_every_method_decodes_the_session() {
 
 #[tokio::test]
 async fn an_empty_object_and_an_empty_body_decode_to_defaults() {
-    for reply in [ResponseTemplate::new(200).set_body_string("{}"), ResponseTemplate::new(200)] {
+    for reply in [
+        ResponseTemplate::new(200).set_body_string("{}"),
+        ResponseTemplate::new(200),
+    ] {
         let (server, client) = setup().await;
-        Mock::given(method("POST")).respond_with(reply).expect(1).mount(&server).await;
-        let session = client.otp().verify(DeliveryMethod::Email, "ann", "1").await.expect("reply");
+        Mock::given(method("POST"))
+            .respond_with(reply)
+            .expect(1)
+            .mount(&server)
+            .await;
+        let session = client
+            .otp()
+            .verify(DeliveryMethod::Email, "ann", "1")
+            .await
+            .expect("reply");
         assert_eq!(session.session_jwt, "");
         assert_eq!(session.user.login_ids.len(), 0);
     }
@@ -398,11 +485,21 @@ async fn an_empty_object_and_an_empty_body_decode_to_defaults() {
 async fn null_values_decode_to_defaults() {
     let (server, client) = setup().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"maskedEmail": null, "verificationAttempts": null})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"maskedEmail": null, "verificationAttempts": null})),
+        )
         .mount(&server)
         .await;
-    let sent = client.otp().update_email(&refresh(), "ann", "ann@example.org").await.expect("reply");
-    assert_eq!((sent.masked_email.as_str(), sent.verification_attempts), ("", 0));
+    let sent = client
+        .otp()
+        .update_email(&refresh(), "ann", "ann@example.org")
+        .await
+        .expect("reply");
+    assert_eq!(
+        (sent.masked_email.as_str(), sent.verification_attempts),
+        ("", 0)
+    );
 }
 
 #[tokio::test]
@@ -416,8 +513,14 @@ async fn a_descope_error_body_becomes_an_api_error() {
         })))
         .mount(&server)
         .await;
-    let error = client.otp().verify(DeliveryMethod::Sms, "ann", "000000").await.expect_err("401");
-    let Error::Api(api) = &error else { panic!("expected an API error, got {error:?}") };
+    let error = client
+        .otp()
+        .verify(DeliveryMethod::Sms, "ann", "000000")
+        .await
+        .expect_err("401");
+    let Error::Api(api) = &error else {
+        panic!("expected an API error, got {error:?}")
+    };
     assert_eq!(api.status, 401);
     assert_eq!(api.code, "E061102");
     assert_eq!(api.description, "Wrong code");
@@ -433,7 +536,11 @@ async fn any_other_failure_keeps_status_and_an_excerpt() {
         .respond_with(ResponseTemplate::new(502).set_body_string("<html>Bad gateway</html>"))
         .mount(&server)
         .await;
-    let error = client.otp().sign_in(DeliveryMethod::Email, "ann").await.expect_err("502");
+    let error = client
+        .otp()
+        .sign_in(DeliveryMethod::Email, "ann")
+        .await
+        .expect_err("502");
     match error {
         Error::Http { status, body } => {
             assert_eq!(status, 502);
@@ -450,7 +557,11 @@ async fn a_malformed_reply_is_a_decode_error() {
         .respond_with(ResponseTemplate::new(200).set_body_string("{\"maskedEmail\": 5"))
         .mount(&server)
         .await;
-    let error = client.otp().sign_up_email("ann").await.expect_err("bad JSON");
+    let error = client
+        .otp()
+        .sign_up_email("ann")
+        .await
+        .expect_err("bad JSON");
     assert!(matches!(error, Error::Decode { .. }), "{error:?}");
 }
 
@@ -476,16 +587,28 @@ fn invalid_field(error: Error) -> &'static str {
 #[tokio::test]
 async fn empty_required_strings_fail_before_any_io() {
     let (_server, client) = nothing_is_sent().await;
-    let error = client.otp().update_email(&refresh(), "  ", "ann@example.org").await.expect_err("empty");
+    let error = client
+        .otp()
+        .update_email(&refresh(), "  ", "ann@example.org")
+        .await
+        .expect_err("empty");
     assert_eq!(invalid_field(error), "loginId");
-    let error = client.otp().verify(DeliveryMethod::Email, "ann", "").await.expect_err("empty");
+    let error = client
+        .otp()
+        .verify(DeliveryMethod::Email, "ann", "")
+        .await
+        .expect_err("empty");
     assert_eq!(invalid_field(error), "code");
 }
 
 #[tokio::test]
 async fn malformed_email_and_phone_fail_before_any_io() {
     let (_server, client) = nothing_is_sent().await;
-    let error = client.otp().update_email(&refresh(), "ann", "not-an-email").await.expect_err("email");
+    let error = client
+        .otp()
+        .update_email(&refresh(), "ann", "not-an-email")
+        .await
+        .expect_err("email");
     assert_eq!(invalid_field(error), "email");
     let error = client
         .otp()
@@ -493,17 +616,28 @@ async fn malformed_email_and_phone_fail_before_any_io() {
         .await
         .expect_err("phone");
     assert_eq!(invalid_field(error), "phone");
-    let error = client.otp().sign_up_email("ann").email("nope").await.expect_err("optional email");
+    let error = client
+        .otp()
+        .sign_up_email("ann")
+        .email("nope")
+        .await
+        .expect_err("optional email");
     assert_eq!(invalid_field(error), "email");
 }
 
 #[test]
 fn secrets_never_show_in_debug() {
-    let client = Client::builder(PROJECT).base_url("http://127.0.0.1:9").build().expect("client");
+    let client = Client::builder(PROJECT)
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .expect("client");
     let request = client.otp().verify(DeliveryMethod::Email, "ann", "918273");
     let debug = format!("{request:?}");
     assert!(!debug.contains("918273"), "{debug}");
-    let request = client.otp().update_email(&RefreshJwt::new("very-secret-refresh"), "ann", "a@b.co");
+    let request =
+        client
+            .otp()
+            .update_email(&RefreshJwt::new("very-secret-refresh"), "ann", "a@b.co");
     let debug = format!("{request:?} {client:?}");
     assert!(!debug.contains("very-secret-refresh"), "{debug}");
 }

@@ -44,5 +44,5 @@ fn serde_json_value() -> &'static str {
 }
 
 fn main() {
-    drop(flow);
+    let _ = flow;
 }
