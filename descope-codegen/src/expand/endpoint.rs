@@ -236,20 +236,7 @@ impl Gen<'_> {
                 }
             }
             if place != Place::Path && !field.required {
-                let (arg_ty, convert) = self.arg(&ty, field.secret, Site::Group, &quote!(value));
-                let convert = if optional {
-                    quote!(::std::option::Option::Some(#convert))
-                } else {
-                    convert
-                };
-                let setter_docs = doc(&format!("{}\n\nSent as `{wire}`.", field_doc(field)));
-                setters.extend(quote! {
-                    #setter_docs
-                    pub fn #ident(mut self, value: #arg_ty) -> Self {
-                        self.#ident = #convert;
-                        self
-                    }
-                });
+                setters.extend(self.setter(field, &ty, optional, Site::Group));
             }
         }
         let docs = doc(&format!(

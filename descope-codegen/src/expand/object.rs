@@ -83,20 +83,7 @@ impl Gen<'_> {
             };
             defaults.extend(quote!(#name: #init,));
             if input {
-                let (arg_ty, convert) = self.arg(&ty, field.secret, site, &quote!(value));
-                let convert = if optional {
-                    quote!(::std::option::Option::Some(#convert))
-                } else {
-                    convert
-                };
-                let setter_docs = doc(&format!("{}\n\nSent as `{wire}`.", field_doc(field)));
-                setters.extend(quote! {
-                    #setter_docs
-                    pub fn #name(mut self, value: #arg_ty) -> Self {
-                        self.#name = #convert;
-                        self
-                    }
-                });
+                setters.extend(self.setter(field, &ty, optional, site));
             }
         }
         let docs = doc(docs);
@@ -183,6 +170,31 @@ impl Gen<'_> {
                 fn push_to(&self, name: &'static str, out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>) {
                     out.push((name, ::std::string::String::from(self.as_str())));
                 }
+            }
+        }
+    }
+}
+
+impl Gen<'_> {
+    /// A chaining setter for an optional field of a request or an input type.
+    pub(super) fn setter(&self, field: &Field, ty: &Ty, optional: bool, site: Site) -> TokenStream {
+        let name = Self::field_ident(field);
+        let (arg_ty, convert) = self.arg(ty, field.secret, site, &quote!(value));
+        let convert = if optional {
+            quote!(::std::option::Option::Some(#convert))
+        } else {
+            convert
+        };
+        let docs = doc(&format!(
+            "{}\n\nSent as `{}`.",
+            field_doc(field),
+            field.name
+        ));
+        quote! {
+            #docs
+            pub fn #name(mut self, value: #arg_ty) -> Self {
+                self.#name = #convert;
+                self
             }
         }
     }

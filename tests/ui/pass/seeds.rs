@@ -1,6 +1,6 @@
 // The two seed endpoints as a user writes them, in a crate that depends only on descope-api,
-// under the strictest lints.
-#![deny(warnings, missing_docs, clippy::all, clippy::pedantic)]
+// with warnings denied.
+#![deny(warnings, missing_docs)]
 //! Seed usage.
 
 use std::time::Duration;
