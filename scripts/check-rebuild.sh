@@ -9,7 +9,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}/rebuild-check"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 
 git -C "$root" ls-files -z | (cd "$root" && xargs -0 cp --parents -P -t "$scratch")
 cd "$scratch"
