@@ -75,6 +75,18 @@ const CASES: &[(&str, &str, Option<&str>, Option<usize>)] = &[
         Some("otp.update_email.body.login_hint"),
         Some(20),
     ),
+    (
+        "misplaced_source",
+        "`source` applies to `string` path parameters only",
+        Some("otp.update_email.body.projectId.source"),
+        Some(18),
+    ),
+    (
+        "text_reply_with_type",
+        "a text response is handed over as a string",
+        Some("otp.update_email.response"),
+        Some(17),
+    ),
 ];
 
 fn fixture(name: &str) -> std::path::PathBuf {

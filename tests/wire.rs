@@ -435,8 +435,14 @@ async fn verify_for_every_method_decodes_the_session() {
             .verify(method_value, "ann", "123456")
             .await
             .expect("reply");
-        assert_eq!(session.session_jwt, "session.jwt");
-        assert_eq!(session.refresh_jwt, "refresh.jwt");
+        let session_jwt = session.session_jwt.as_ref().expect("a session JWT");
+        assert_eq!(session_jwt.expose_secret(), "session.jwt");
+        let refresh_jwt = session.refresh_jwt.as_ref().expect("a refresh JWT");
+        assert_eq!(refresh_jwt.expose_secret(), "refresh.jwt");
+        assert!(
+            !format!("{session:?}").contains("session.jwt"),
+            "Debug hides the tokens"
+        );
         assert_eq!(session.cookie_max_age, 2_592_000);
         assert_eq!(session.cookie_expiration, 1_700_000_000);
         assert_eq!(
@@ -476,7 +482,7 @@ async fn an_empty_object_and_an_empty_body_decode_to_defaults() {
             .verify(DeliveryMethod::Email, "ann", "1")
             .await
             .expect("reply");
-        assert_eq!(session.session_jwt, "");
+        assert!(session.session_jwt.is_none() && session.refresh_jwt.is_none());
         assert_eq!(session.user.login_ids.len(), 0);
     }
 }
@@ -640,4 +646,42 @@ fn secrets_never_show_in_debug() {
             .update_email(&RefreshJwt::new("very-secret-refresh"), "ann", "a@b.co");
     let debug = format!("{request:?} {client:?}");
     assert!(!debug.contains("very-secret-refresh"), "{debug}");
+}
+
+#[tokio::test]
+async fn the_refresh_jwt_of_a_session_reply_authorizes_the_next_call() {
+    let (server, client) = setup().await;
+    expect_post(
+        &server,
+        "/v1/auth/otp/verify/email",
+        &project_auth(),
+        json!({"loginId": "ann", "code": "123456"}),
+        session_reply(),
+    )
+    .await;
+    expect_post(
+        &server,
+        "/v1/auth/otp/update/email",
+        &format!("Bearer {PROJECT}:refresh.jwt"),
+        json!({
+            "loginId": "ann",
+            "email": "ann@example.org",
+            "addToLoginIDs": false,
+            "onMergeUseExisting": false
+        }),
+        json!({"maskedEmail": "a***@example.org"}),
+    )
+    .await;
+    let session = client
+        .otp()
+        .verify(DeliveryMethod::Email, "ann", "123456")
+        .await
+        .expect("session");
+    let refresh_jwt = session.refresh_jwt.expect("a refresh JWT");
+    let sent = client
+        .otp()
+        .update_email(&refresh_jwt, "ann", "ann@example.org")
+        .await
+        .expect("reply");
+    assert_eq!(sent.masked_email, "a***@example.org");
 }

@@ -56,6 +56,11 @@ secret_string! {
     /// assert_eq!(format!("{jwt:?}"), r#"RefreshJwt("***")"#);
     /// assert_eq!(jwt.expose_secret(), "eyJhbGciOi...");
     /// ```
+    ///
+    /// Session replies carry one ([`types::JwtResponse::refresh_jwt`](crate::types::JwtResponse)),
+    /// which can be handed straight to the endpoints that need it.
+    #[derive(serde::Serialize, serde::Deserialize)]
+    #[serde(transparent)]
     RefreshJwt
 }
 
@@ -67,6 +72,8 @@ secret_string! {
     /// let jwt = SessionJwt::from("eyJhbGciOi...");
     /// assert_eq!(jwt.to_string(), "***");
     /// ```
+    #[derive(serde::Serialize, serde::Deserialize)]
+    #[serde(transparent)]
     SessionJwt
 }
 

@@ -70,6 +70,45 @@ impl<'de> Visitor<'de> for Int64Visitor {
     }
 }
 
+/// A string newtype that generated replies decode with [`non_empty`].
+pub trait FromWire: Sized {
+    /// Builds the value from its wire string, or says why it cannot.
+    fn from_wire(text: String) -> Result<Self, String>;
+}
+
+impl FromWire for url::Url {
+    fn from_wire(text: String) -> Result<Self, String> {
+        url::Url::parse(&text).map_err(|e| format!("invalid URL: {e}"))
+    }
+}
+
+impl FromWire for crate::RefreshJwt {
+    fn from_wire(text: String) -> Result<Self, String> {
+        Ok(Self::from(text))
+    }
+}
+
+impl FromWire for crate::SessionJwt {
+    fn from_wire(text: String) -> Result<Self, String> {
+        Ok(Self::from(text))
+    }
+}
+
+/// `null`, a missing value or `""` becomes `None`; any other string goes through
+/// [`FromWire`]. For reply fields holding URLs and JWTs, which protobuf JSON leaves empty when
+/// there is none.
+pub fn non_empty<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromWire,
+{
+    match Option::<String>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(text) if text.is_empty() => Ok(None),
+        Some(text) => T::from_wire(text).map(Some).map_err(de::Error::custom),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
@@ -107,6 +146,28 @@ mod tests {
         assert!(n("1.5").is_err());
         assert!(n("true").is_err());
         assert!(n("18446744073709551615").is_err());
+    }
+
+    #[derive(Deserialize, Debug, Default)]
+    #[serde(default)]
+    struct W {
+        #[serde(deserialize_with = "super::non_empty")]
+        url: Option<url::Url>,
+        #[serde(deserialize_with = "super::non_empty")]
+        jwt: Option<crate::RefreshJwt>,
+    }
+
+    #[test]
+    fn non_empty_maps_missing_null_and_empty_to_none() {
+        for json in ["{}", r#"{"url":null,"jwt":null}"#, r#"{"url":"","jwt":""}"#] {
+            let w: W = serde_json::from_str(json).unwrap();
+            assert!(w.url.is_none() && w.jwt.is_none(), "{json}");
+        }
+        let w: W = serde_json::from_str(r#"{"url":"https://x.test/a?b=1","jwt":"eyJ"}"#).unwrap();
+        assert_eq!(w.url.unwrap().as_str(), "https://x.test/a?b=1");
+        assert_eq!(w.jwt.unwrap().expose_secret(), "eyJ");
+        let err = serde_json::from_str::<W>(r#"{"url":"not a url"}"#).unwrap_err();
+        assert!(err.to_string().contains("invalid URL"), "{err}");
     }
 
     #[test]

@@ -46,6 +46,8 @@ pub use client::{Client, ClientBuilder, ManagementClient, default_base_url};
 pub use credentials::{AccessKey, ManagementKey, RefreshJwt, Secret, SessionJwt};
 pub use descope_macros::generate;
 pub use error::{ApiError, Error};
+/// An absolute URL, as redirect-style endpoints return it (re-exported from the `url` crate).
+pub use url::Url;
 
 // GENERATED API
 descope_macros::generate! { spec: "spec" }

@@ -158,13 +158,21 @@ pub trait Request: serde::Serialize + Send + Sized + 'static {
 pub type ResponseFuture<T> =
     std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, crate::Error>> + Send>>;
 
-/// Decodes a JSON body; an empty or all-whitespace body decodes as `{}`.
-pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+/// Decodes a JSON body; an empty or all-whitespace body gives `T::default()` (the same as `{}`
+/// for a reply object, an empty list for a reply that is a JSON array).
+pub fn decode_json<T: serde::de::DeserializeOwned + Default>(
+    body: &[u8],
+) -> Result<T, serde_json::Error> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        serde_json::from_slice(b"{}")
+        Ok(T::default())
     } else {
         serde_json::from_slice(body)
     }
+}
+
+/// Hands a non-JSON body (XML metadata, HTML) over as text; invalid UTF-8 is replaced.
+pub fn decode_text(body: &[u8]) -> Result<String, serde_json::Error> {
+    Ok(String::from_utf8_lossy(body).into_owned())
 }
 
 /// Ignores the body entirely.
@@ -214,7 +222,7 @@ macro_rules! query_to_string {
     )*};
 }
 
-query_to_string!(String, str, bool, i32, i64, f64);
+query_to_string!(String, str, bool, i32, i64, f64, url::Url);
 
 impl QueryValue for Secret {
     fn push_to(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {

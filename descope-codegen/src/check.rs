@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::diag::Diagnostics;
 use crate::load::{Spec, SpecFile};
-use crate::model::{AuthStyle, Field, TypeDef};
+use crate::model::{AuthStyle, Content, Field, TypeDef};
 use crate::names;
 use crate::ty::Ty;
 
@@ -228,18 +228,15 @@ impl Ctx<'_> {
             );
             if let Some(response) = &endpoint.response {
                 let rat = format!("{at}/response");
-                match (&response.type_name, &response.fields) {
-                    (Some(name), None) => match self.types.get(name.as_str()) {
-                        Some(def) if def.fields.is_some() => {}
-                        Some(_) => self.error(
-                            &format!("{rat}/type"),
-                            format!("reply type `{name}` is an enum; a reply must be an object"),
-                        ),
-                        None => {
-                            self.error(&format!("{rat}/type"), format!("unknown type `{name}`"))
-                        }
-                    },
-                    (None, Some(fields)) => {
+                match (response.content, &response.type_name, &response.fields) {
+                    (Content::Text, None, None) => {}
+                    (Content::Text, _, _) => self.error(
+                        &rat,
+                        "a text response is handed over as a string: it takes no `type` or \
+                         `fields`",
+                    ),
+                    (Content::Json, Some(text), None) => self.reply_type(&rat, text),
+                    (Content::Json, None, Some(fields)) => {
                         let mut reply_names = BTreeMap::new();
                         self.fields(
                             &format!("{rat}/fields"),
@@ -255,6 +252,40 @@ impl Ctx<'_> {
                     ),
                 }
             }
+        }
+    }
+
+    /// A reply `type`: a shared object type, or an array of one (a bare JSON array).
+    fn reply_type(&mut self, rat: &str, text: &str) {
+        let at = format!("{rat}/type");
+        let ty = match Ty::parse(text) {
+            Ok(ty) => ty,
+            Err(message) => return self.error(&at, message),
+        };
+        let object = match &ty {
+            Ty::Named(name) => Some(name),
+            Ty::Array(inner) => match &**inner {
+                Ty::Named(name) => Some(name),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(name) = object else {
+            return self.error(
+                &at,
+                format!(
+                    "reply type `{ty}` must be a shared object type or an array of one; use \
+                     `fields` for a reply of its own"
+                ),
+            );
+        };
+        match self.types.get(name.as_str()) {
+            Some(def) if def.fields.is_some() => {}
+            Some(_) => self.error(
+                &at,
+                format!("reply type `{name}` is an enum; a reply must be an object"),
+            ),
+            None => self.error(&at, format!("unknown type `{name}`")),
         }
     }
 
@@ -389,6 +420,12 @@ impl Ctx<'_> {
                 "`secret` applies to `string` fields only",
             );
         }
+        if field.source.is_some() && (place != Place::Path || ty != Ty::String) {
+            self.error(
+                &format!("{at}/source"),
+                "`source` applies to `string` path parameters only",
+            );
+        }
         if field.secret && place == Place::Query {
             self.error(
                 &format!("{at}/secret"),
@@ -405,6 +442,9 @@ impl Ctx<'_> {
             Ty::Int64 => value.is_i64(),
             Ty::Number => value.is_number(),
             Ty::Any => true,
+            Ty::Url | Ty::RefreshJwt | Ty::SessionJwt => {
+                return Err("URLs and JWTs take no default".into());
+            }
             Ty::Array(_) if value.as_array().is_some_and(Vec::is_empty) => true,
             Ty::Map(_) if value.as_object().is_some_and(|m| m.is_empty()) => true,
             Ty::Array(_) | Ty::Map(_) => {
@@ -442,7 +482,7 @@ impl Ctx<'_> {
 
 fn json_kind(ty: &Ty) -> &'static str {
     match ty {
-        Ty::String | Ty::Named(_) => "string",
+        Ty::String | Ty::Named(_) | Ty::Url | Ty::RefreshJwt | Ty::SessionJwt => "string",
         Ty::Bool => "boolean",
         Ty::Int32 => "integer within 32 bits",
         Ty::Int64 => "integer",
@@ -455,7 +495,9 @@ fn json_kind(ty: &Ty) -> &'static str {
 
 fn query_type(ty: &Ty, named: Option<&TypeDef>) -> bool {
     match ty {
-        Ty::String | Ty::Bool | Ty::Int32 | Ty::Int64 | Ty::Number => true,
+        Ty::String | Ty::Bool | Ty::Int32 | Ty::Int64 | Ty::Number | Ty::Url => true,
+        // JWTs are credentials: they never travel in a URL.
+        Ty::RefreshJwt | Ty::SessionJwt => false,
         Ty::Named(_) => named.is_some_and(|d| d.variants.is_some()),
         Ty::Array(inner) => !matches!(**inner, Ty::Array(_)) && query_type(inner, named),
         Ty::Any | Ty::Map(_) => false,

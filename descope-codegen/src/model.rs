@@ -169,11 +169,15 @@ pub struct Endpoint {
     pub response: Option<Response>,
 }
 
-/// The reply of an endpoint: a shared type, or fields of its own.
+/// The reply of an endpoint: a type expression, fields of its own, or raw text.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Response {
-    /// Name of a shared object type the reply decodes into.
+    /// What the body is: JSON (the default) or raw text such as an XML document.
+    #[serde(default)]
+    pub content: Content,
+    /// Type the reply decodes into: a shared object type, or an array of one
+    /// (`array<UserAuthHistory>`) for a reply that is a bare JSON array.
     #[serde(default, rename = "type")]
     pub type_name: Option<String>,
     /// What the reply carries (for an inline reply).
@@ -182,6 +186,25 @@ pub struct Response {
     /// Fields of an inline reply type.
     #[serde(default)]
     pub fields: Option<Vec<Field>>,
+}
+
+/// The kind of body an endpoint replies with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Content {
+    /// A JSON document, decoded into the reply type.
+    #[default]
+    Json,
+    /// Any other text (XML metadata, HTML), handed over as a `String`.
+    Text,
+}
+
+/// Where the generated code takes a path parameter's value from instead of asking the caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// The client's project ID.
+    ProjectId,
 }
 
 /// Client-side format check for a string field.
@@ -221,4 +244,7 @@ pub struct Field {
     /// Whether the value is a secret (codes, passwords): redacted in `Debug`.
     #[serde(default)]
     pub secret: bool,
+    /// For a path parameter: fill it from the client instead of a method argument.
+    #[serde(default)]
+    pub source: Option<Source>,
 }

@@ -21,6 +21,12 @@ pub enum Ty {
     Array(Box<Ty>),
     /// `map<T>`: string keys
     Map(Box<Ty>),
+    /// `url`: an absolute URL, decoded into the runtime's `Url`.
+    Url,
+    /// `refresh_jwt`: a refresh JWT, decoded into the runtime's `RefreshJwt` credential.
+    RefreshJwt,
+    /// `session_jwt`: a session JWT, decoded into the runtime's `SessionJwt` credential.
+    SessionJwt,
     /// A named shared type.
     Named(String),
 }
@@ -40,6 +46,9 @@ impl Ty {
             "int64" => Ty::Int64,
             "number" => Ty::Number,
             "any" => Ty::Any,
+            "url" => Ty::Url,
+            "refresh_jwt" => Ty::RefreshJwt,
+            "session_jwt" => Ty::SessionJwt,
             _ => {
                 if let Some(item) = inner("array<") {
                     Ty::Array(Box::new(Ty::parse(item)?))
@@ -50,11 +59,18 @@ impl Ty {
                 } else {
                     return Err(format!(
                         "unknown type `{text}`: expected string, bool, int32, int64, number, any, \
-                         array<T>, map<T> or the UpperCamelCase name of a shared type"
+                         url, refresh_jwt, session_jwt, array<T>, map<T> or the UpperCamelCase \
+                         name of a shared type"
                     ));
                 }
             }
         })
+    }
+
+    /// Whether the type is one of the runtime's string newtypes (`url`, `refresh_jwt`,
+    /// `session_jwt`): strings on the wire, with no meaningful default value.
+    pub fn is_wrapped_string(&self) -> bool {
+        matches!(self, Ty::Url | Ty::RefreshJwt | Ty::SessionJwt)
     }
 
     /// Every named type this expression mentions.
@@ -76,6 +92,9 @@ impl fmt::Display for Ty {
             Ty::Int64 => f.write_str("int64"),
             Ty::Number => f.write_str("number"),
             Ty::Any => f.write_str("any"),
+            Ty::Url => f.write_str("url"),
+            Ty::RefreshJwt => f.write_str("refresh_jwt"),
+            Ty::SessionJwt => f.write_str("session_jwt"),
             Ty::Array(inner) => write!(f, "array<{inner}>"),
             Ty::Map(inner) => write!(f, "map<{inner}>"),
             Ty::Named(name) => f.write_str(name),
@@ -89,7 +108,15 @@ mod tests {
 
     #[test]
     fn parses_and_prints() {
-        for text in ["string", "array<map<int64>>", "map<LoginOptions>", "any"] {
+        for text in [
+            "string",
+            "array<map<int64>>",
+            "map<LoginOptions>",
+            "any",
+            "url",
+            "array<refresh_jwt>",
+            "session_jwt",
+        ] {
             assert_eq!(Ty::parse(text).unwrap().to_string(), text);
         }
         assert!(

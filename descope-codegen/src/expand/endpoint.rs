@@ -10,7 +10,7 @@ use quote::{format_ident, quote};
 use super::object::field_doc;
 use super::rust_ty::Site;
 use super::{Gen, doc, parse_ty};
-use crate::model::{AuthStyle, Endpoint, Field, Format, Group};
+use crate::model::{AuthStyle, Content, Endpoint, Field, Format, Group, Source};
 use crate::names::camel;
 use crate::ty::Ty;
 
@@ -30,11 +30,9 @@ impl Gen<'_> {
     fn reply_ty(&self, endpoint: &Endpoint) -> TokenStream {
         match &endpoint.response {
             None => quote!(()),
+            Some(r) if r.content == Content::Text => quote!(::std::string::String),
             Some(r) => match &r.type_name {
-                Some(name) => {
-                    let ident = format_ident!("{}", name);
-                    quote!(super::types::#ident)
-                }
+                Some(text) => self.rust_ty(&parse_ty(text), false, Site::Group),
                 None => {
                     let ident = format_ident!("{}Response", camel(&endpoint.name));
                     quote!(#ident)
@@ -87,6 +85,19 @@ impl Gen<'_> {
         for (place, field) in Self::fields(endpoint) {
             let ident = Self::field_ident(field);
             let ty = parse_ty(&field.ty);
+            if let Some(Source::ProjectId) = field.source {
+                let project = if management {
+                    quote!(self.client.client().project_id())
+                } else {
+                    quote!(self.client.project_id())
+                };
+                path_args.push(quote!(#rt::__private::encode_path(#project)));
+                arg_docs.push_str(&format!(
+                    "- `{}` in the path is the client's project ID.\n",
+                    field.name
+                ));
+                continue;
+            }
             if place == Place::Path || field.required {
                 let (arg_ty, convert) = self.arg(&ty, field.secret, Site::Group, &quote!(#ident));
                 args.push(quote!(#ident: #arg_ty));
@@ -185,7 +196,7 @@ impl Gen<'_> {
         let mut query = TokenStream::new();
         for (place, field) in Self::fields(endpoint) {
             let ty = parse_ty(&field.ty);
-            if place == Place::Path && ty != Ty::String {
+            if place == Place::Path && (ty != Ty::String || field.source.is_some()) {
                 continue;
             }
             let ident = Self::field_ident(field);
@@ -265,10 +276,10 @@ impl Gen<'_> {
                 }
             }
         });
-        let decode = if endpoint.response.is_some() {
-            quote!(#rt::__private::decode_json(body))
-        } else {
-            quote!(#rt::__private::decode_empty(body))
+        let decode = match &endpoint.response {
+            Some(r) if r.content == Content::Text => quote!(#rt::__private::decode_text(body)),
+            Some(_) => quote!(#rt::__private::decode_json(body)),
+            None => quote!(#rt::__private::decode_empty(body)),
         };
         let reply_item = endpoint.response.as_ref().and_then(|r| {
             let fields = r.fields.as_ref()?;

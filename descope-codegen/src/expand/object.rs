@@ -43,8 +43,8 @@ impl Gen<'_> {
             let ty = parse_ty(&field.ty);
             let name = Self::field_ident(field);
             let wire = &field.name;
-            let is_enum = self.is_enum(&ty);
-            let optional = field.default.is_none() && (is_enum || (input && !field.required));
+            let no_default = self.lacks_default(&ty);
+            let optional = field.default.is_none() && (no_default || (input && !field.required));
             let base = self.rust_ty(&ty, field.secret, site);
             let field_ty = if optional {
                 quote!(::std::option::Option<#base>)
@@ -59,7 +59,11 @@ impl Gen<'_> {
                 parts.push(quote!(
                     skip_serializing_if = "::std::option::Option::is_none"
                 ));
-            } else if !is_enum {
+                if ty.is_wrapped_string() {
+                    let with = format!("{rt}::__private::de::non_empty").replace(' ', "");
+                    parts.push(quote!(deserialize_with = #with));
+                }
+            } else if !no_default {
                 let with = match ty {
                     Ty::Int64 => format!("{rt}::__private::de::int64"),
                     _ => format!("{rt}::__private::de::nullable"),

@@ -29,6 +29,9 @@ impl Gen<'_> {
             Ty::Int64 => quote!(i64),
             Ty::Number => quote!(f64),
             Ty::Any => quote!(#rt::__private::serde_json::Value),
+            Ty::Url => quote!(#rt::Url),
+            Ty::RefreshJwt => quote!(#rt::RefreshJwt),
+            Ty::SessionJwt => quote!(#rt::SessionJwt),
             Ty::Array(inner) => {
                 let inner = self.rust_ty(inner, false, site);
                 quote!(::std::vec::Vec<#inner>)
@@ -47,9 +50,15 @@ impl Gen<'_> {
         }
     }
 
-    /// Whether a named type is an enum (enums have no `Default`, so optional ones stay `Option`).
+    /// Whether a named type is an enum.
     pub fn is_enum(&self, ty: &Ty) -> bool {
         matches!(ty, Ty::Named(name) if self.types.get(name.as_str()).is_some_and(|d| d.variants.is_some()))
+    }
+
+    /// Whether the Rust type has no meaningful `Default` (enums, URLs, JWTs), so a field of it
+    /// that may be absent stays an `Option`.
+    pub fn lacks_default(&self, ty: &Ty) -> bool {
+        self.is_enum(ty) || ty.is_wrapped_string()
     }
 
     /// The argument type a caller passes for a value of `ty`, and how it becomes the field value.
@@ -62,7 +71,9 @@ impl Gen<'_> {
     ) -> (TokenStream, TokenStream) {
         let into = |target: TokenStream| quote!(impl ::std::convert::Into<#target>);
         match ty {
-            Ty::String | Ty::Any => (into(self.rust_ty(ty, secret, site)), quote!(#value.into())),
+            Ty::String | Ty::Any | Ty::RefreshJwt | Ty::SessionJwt => {
+                (into(self.rust_ty(ty, secret, site)), quote!(#value.into()))
+            }
             Ty::Array(inner) => {
                 let item = self.item_arg(inner, site);
                 (
