@@ -6,79 +6,13 @@ use descope_api::types::{
     DeliveryMethod, LoginOptions, PhoneMethod, SignUpLoginOptions, SignUpUser,
 };
 use descope_api::{Client, Error, RefreshJwt};
-use serde_json::{Value, json};
-use wiremock::matchers::{body_json, body_string, header, method, path};
+use serde_json::json;
+use wiremock::matchers::{body_string, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-const PROJECT: &str = "P2wireTestProject";
+mod support;
 
-async fn setup() -> (MockServer, Client) {
-    let server = MockServer::start().await;
-    let client = Client::builder(PROJECT)
-        .base_url(server.uri())
-        .build()
-        .expect("client");
-    (server, client)
-}
-
-/// Expects exactly one `POST path` with this authorization and JSON body; replies `reply`.
-async fn expect_post(server: &MockServer, route: &str, auth: &str, body: Value, reply: Value) {
-    Mock::given(method("POST"))
-        .and(path(route))
-        .and(header("authorization", auth))
-        .and(header("content-type", "application/json"))
-        .and(header("x-descope-sdk-name", "rust"))
-        .and(header("x-descope-sdk-version", env!("CARGO_PKG_VERSION")))
-        .and(header("x-descope-project-id", PROJECT))
-        .and(body_json(body))
-        .respond_with(ResponseTemplate::new(200).set_body_json(reply))
-        .expect(1)
-        .mount(server)
-        .await;
-}
-
-fn project_auth() -> String {
-    format!("Bearer {PROJECT}")
-}
-
-fn refresh_auth() -> String {
-    format!("Bearer {PROJECT}:refresh-token")
-}
-
-fn refresh() -> RefreshJwt {
-    RefreshJwt::new("refresh-token")
-}
-
-fn session_reply() -> Value {
-    json!({
-        "sessionJwt": "session.jwt",
-        "refreshJwt": "refresh.jwt",
-        "cookieDomain": "example.com",
-        "cookiePath": "/",
-        "cookieMaxAge": 2_592_000,
-        "cookieExpiration": 1_700_000_000,
-        "sessionExpiration": "1700000600",
-        "firstSeen": true,
-        "claims": {"sub": "U1", "amr": ["otp"]},
-        "tenantSSOID": "T9",
-        "user": {
-            "loginIds": ["ann@example.com"],
-            "userId": "U1",
-            "name": "Ann",
-            "email": "ann@example.com",
-            "verifiedEmail": true,
-            "roleNames": ["admin"],
-            "userTenants": [{"tenantId": "T1", "roleNames": ["viewer"], "tenantName": "Acme"}],
-            "status": "enabled",
-            "createdTime": "1690000000",
-            "TOTP": true,
-            "OAuth": {"google": true},
-            "customAttributes": {"plan": "gold", "seats": 3},
-            "somethingNew": {"nested": true}
-        },
-        "fieldNotInSpec": 1
-    })
-}
+use support::*;
 
 // ---- the two seeds -------------------------------------------------------------------------
 

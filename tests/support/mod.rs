@@ -1,0 +1,106 @@
+//! Helpers shared by the wire tests: a client pointed at a wiremock server on 127.0.0.1, exact
+//! request expectations, credentials and a full session reply.
+#![allow(dead_code)] // each test binary uses its own subset
+
+use descope_api::{Client, RefreshJwt, SessionJwt};
+use serde_json::{Value, json};
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The project ID every wire test uses.
+pub const PROJECT: &str = "P2wireTestProject";
+
+pub async fn setup() -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    let client = Client::builder(PROJECT)
+        .base_url(server.uri())
+        .build()
+        .expect("client");
+    (server, client)
+}
+
+/// Expects exactly one `POST path` with this authorization and JSON body; replies `reply`.
+pub async fn expect_post(server: &MockServer, route: &str, auth: &str, body: Value, reply: Value) {
+    Mock::given(method("POST"))
+        .and(path(route))
+        .and(header("authorization", auth))
+        .and(header("content-type", "application/json"))
+        .and(header("x-descope-sdk-name", "rust"))
+        .and(header("x-descope-sdk-version", env!("CARGO_PKG_VERSION")))
+        .and(header("x-descope-project-id", PROJECT))
+        .and(body_json(body))
+        .respond_with(ResponseTemplate::new(200).set_body_json(reply))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+pub fn project_auth() -> String {
+    format!("Bearer {PROJECT}")
+}
+
+pub fn refresh_auth() -> String {
+    format!("Bearer {PROJECT}:refresh-token")
+}
+
+pub fn refresh() -> RefreshJwt {
+    RefreshJwt::new("refresh-token")
+}
+
+pub fn session_reply() -> Value {
+    json!({
+        "sessionJwt": "session.jwt",
+        "refreshJwt": "refresh.jwt",
+        "cookieDomain": "example.com",
+        "cookiePath": "/",
+        "cookieMaxAge": 2_592_000,
+        "cookieExpiration": 1_700_000_000,
+        "sessionExpiration": "1700000600",
+        "firstSeen": true,
+        "claims": {"sub": "U1", "amr": ["otp"]},
+        "tenantSSOID": "T9",
+        "user": {
+            "loginIds": ["ann@example.com"],
+            "userId": "U1",
+            "name": "Ann",
+            "email": "ann@example.com",
+            "verifiedEmail": true,
+            "roleNames": ["admin"],
+            "userTenants": [{"tenantId": "T1", "roleNames": ["viewer"], "tenantName": "Acme"}],
+            "status": "enabled",
+            "createdTime": "1690000000",
+            "TOTP": true,
+            "OAuth": {"google": true},
+            "customAttributes": {"plan": "gold", "seats": 3},
+            "somethingNew": {"nested": true}
+        },
+        "fieldNotInSpec": 1
+    })
+}
+
+pub fn session_auth() -> String {
+    format!("Bearer {PROJECT}:session-token")
+}
+
+pub fn session() -> SessionJwt {
+    SessionJwt::new("session-token")
+}
+
+/// Expects exactly one `GET path` (query string not matched here) with this authorization and no
+/// body; replies `reply`.
+pub async fn expect_get(
+    server: &MockServer,
+    route: &str,
+    auth: Option<&str>,
+    reply: ResponseTemplate,
+) {
+    let mock = Mock::given(method("GET"))
+        .and(path(route))
+        .and(header("x-descope-sdk-name", "rust"))
+        .and(header("x-descope-project-id", PROJECT));
+    let mock = match auth {
+        Some(auth) => mock.and(header("authorization", auth)),
+        None => mock,
+    };
+    mock.respond_with(reply).expect(1).mount(server).await;
+}
