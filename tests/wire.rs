@@ -563,6 +563,13 @@ async fn malformed_email_and_phone_fail_before_any_io() {
         .await
         .expect_err("optional email");
     assert_eq!(invalid_field(error), "email");
+    let error = client
+        .otp()
+        .sign_up_phone(PhoneMethod::Sms, "+15555550100")
+        .user(SignUpUser::default().name("Ann").phone("555-CALL-ANN"))
+        .await
+        .expect_err("a phone inside a shared input type");
+    assert_eq!(invalid_field(error), "user.phone");
 }
 
 #[test]

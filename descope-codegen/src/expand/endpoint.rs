@@ -183,6 +183,116 @@ impl Gen<'_> {
         }
     }
 
+    /// The checks run before sending on the value of `field` at `place` (a place expression):
+    /// emptiness of required strings, `format`s, and the same for the fields of the shared input
+    /// types it holds (named like `user.email` in errors). `optional` says whether the value is
+    /// an `Option`.
+    #[allow(clippy::too_many_arguments)]
+    fn value_checks(
+        &self,
+        field: &Field,
+        ty: &Ty,
+        place: &TokenStream,
+        optional: bool,
+        path: &str,
+        always_required: bool,
+        depth: usize,
+    ) -> TokenStream {
+        let binding = format_ident!("value{}", depth);
+        let by_ref = if optional || matches!(ty, Ty::Named(_)) {
+            quote!(#binding)
+        } else {
+            quote!(&#place)
+        };
+        let body = self.checks_on(field, ty, &by_ref, path, always_required, depth);
+        if body.is_empty() {
+            body
+        } else if optional {
+            quote! {
+                if let ::std::option::Option::Some(#binding) = &#place {
+                    #body
+                }
+            }
+        } else if matches!(ty, Ty::Named(_)) {
+            quote! {
+                let #binding = &#place;
+                #body
+            }
+        } else {
+            body
+        }
+    }
+
+    /// [`Self::value_checks`] on a value given by reference (`value`).
+    fn checks_on(
+        &self,
+        field: &Field,
+        ty: &Ty,
+        value: &TokenStream,
+        path: &str,
+        always_required: bool,
+        depth: usize,
+    ) -> TokenStream {
+        let rt = &self.options.runtime;
+        match ty {
+            Ty::String => {
+                let check = match field.format {
+                    Some(Format::Email) => quote!(check_email),
+                    Some(Format::Phone) => quote!(check_phone),
+                    None if field.required || always_required => quote!(check_required),
+                    None => return TokenStream::new(),
+                };
+                let expose = field.secret.then(|| quote!(.expose_secret()));
+                quote!(#rt::__private::#check(#path, #value #expose)?;)
+            }
+            // Shared input types: check their fields too (to a bounded depth, in case a type
+            // ever contains itself).
+            Ty::Named(name) if depth < 4 => {
+                let Some(fields) = self
+                    .types
+                    .get(name.as_str())
+                    .and_then(|d| d.fields.as_ref())
+                else {
+                    return TokenStream::new();
+                };
+                let mut out = TokenStream::new();
+                for nested in fields {
+                    let nested_ty = parse_ty(&nested.ty);
+                    let ident = Self::field_ident(nested);
+                    let nested_optional = nested.default.is_none()
+                        && (self.lacks_default(&nested_ty) || !nested.required);
+                    out.extend(self.value_checks(
+                        nested,
+                        &nested_ty,
+                        &quote!(#value.#ident),
+                        nested_optional,
+                        &format!("{path}.{}", nested.name),
+                        false,
+                        depth + 1,
+                    ));
+                }
+                out
+            }
+            Ty::Array(item) if matches!(**item, Ty::Named(_)) && depth < 4 => {
+                let each = format_ident!("item{}", depth);
+                let inner = self.checks_on(
+                    field,
+                    item,
+                    &quote!(#each),
+                    &format!("{path}[]"),
+                    false,
+                    depth + 1,
+                );
+                if inner.is_empty() {
+                    inner
+                } else {
+                    quote!(for #each in #value { #inner })
+                }
+            }
+            _ => TokenStream::new(),
+        }
+    }
+
     /// The request type, its setters and trait impls, and the inline reply type if any.
     pub(super) fn endpoint_items(&self, group: &Group, endpoint: &Endpoint) -> TokenStream {
         let rt = &self.options.runtime;
@@ -226,26 +336,15 @@ impl Gen<'_> {
             if place == Place::Query {
                 query.extend(quote!(#rt::__private::push_query(&mut query, #wire, &self.#ident);));
             }
-            if ty == Ty::String {
-                let check = match field.format {
-                    Some(Format::Email) => Some(quote!(check_email)),
-                    Some(Format::Phone) => Some(quote!(check_phone)),
-                    None if field.required || place == Place::Path => Some(quote!(check_required)),
-                    None => None,
-                };
-                let expose = field.secret.then(|| quote!(.expose_secret()));
-                if let Some(check) = check {
-                    checks.extend(if optional {
-                        quote! {
-                            if let ::std::option::Option::Some(value) = &self.#ident {
-                                #rt::__private::#check(#wire, value #expose)?;
-                            }
-                        }
-                    } else {
-                        quote!(#rt::__private::#check(#wire, &self.#ident #expose)?;)
-                    });
-                }
-            }
+            checks.extend(self.value_checks(
+                field,
+                &ty,
+                &quote!(self.#ident),
+                optional,
+                wire,
+                place == Place::Path,
+                0,
+            ));
             if place != Place::Path && !field.required {
                 setters.extend(self.setter(field, &ty, optional, Site::Group));
             }
