@@ -7,7 +7,7 @@
 use descope_api::types::{
     JwtResponse, LoginOptions, PasskeyAttestation, PasskeyAuthenticatorAttachment,
     PasskeyAuthenticatorSelection, PasskeyOptions, PasskeyResidentKey, PasskeyUserVerification,
-    SignUpLoginOptions, WebAuthnSignUpUser,
+    SignUpLoginOptions, SignUpUserProfile,
 };
 use descope_api::{Client, Error, RefreshJwt};
 use serde_json::{Value, json};
@@ -897,7 +897,7 @@ fn every_passkey_option() -> (PasskeyOptions, Value) {
 async fn webauthn_start_sign_up_with_every_field_and_required_only() {
     let route = "/v1/auth/webauthn/signup/start";
     let (server, client) = serve(json_reply(start_reply(true))).await;
-    let user = WebAuthnSignUpUser::default()
+    let user = SignUpUserProfile::default()
         .login_id("ann@example.com")
         .name("Ann Lee")
         .phone("+15555550100")
