@@ -28,9 +28,12 @@ async fn flow(client: &Client, refresh: &RefreshJwt) -> Result<(), Error> {
         .await?;
     otp.sign_up_or_in(DeliveryMethod::Im, "+15555550100").await?;
     let session = otp.verify(DeliveryMethod::Email, "ann@example.com", "123456").await?;
-    println!("{} {}", session.session_jwt, session.user.login_ids.len());
-    let next = RefreshJwt::new(session.refresh_jwt);
-    otp.update_email(&next, "ann@example.com", "ann@example.org").await?;
+    println!("{:?} {}", session.session_jwt, session.user.login_ids.len());
+    // The session reply's refresh JWT is already the credential type the next call needs.
+    if let Some(next) = &session.refresh_jwt {
+        otp.update_email(next, "ann@example.com", "ann@example.org").await?;
+    }
+    otp.update_email(&RefreshJwt::new("eyJ..."), "ann@example.com", "ann@example.org").await?;
     otp.update_phone(refresh, PhoneMethod::Im, "ann@example.com", "+15555550101").await?;
 
     let request = client.otp().verify(DeliveryMethod::Sms, "+15555550100", "000000");
