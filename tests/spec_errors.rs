@@ -75,6 +75,12 @@ const CASES: &[(&str, &str, Option<&str>, Option<usize>)] = &[
         Some("otp.update_email.body.login_hint"),
         Some(20),
     ),
+    (
+        "empty_docs",
+        "field `loginId` has empty `docs`; describe it in your own words",
+        Some("otp.update_email.body.loginId.docs"),
+        Some(19),
+    ),
 ];
 
 fn fixture(name: &str) -> std::path::PathBuf {
