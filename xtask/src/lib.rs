@@ -5,6 +5,11 @@
 
 #![deny(missing_docs)]
 
+pub mod allow;
+pub mod compare;
+pub mod conform;
+pub mod matching;
 pub mod openapi;
+pub mod shape;
 pub mod spec;
 pub mod yaml;
