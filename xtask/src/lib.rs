@@ -8,6 +8,7 @@
 pub mod allow;
 pub mod compare;
 pub mod conform;
+pub mod import;
 pub mod matching;
 pub mod openapi;
 pub mod shape;

@@ -1,24 +1,30 @@
 //! `cargo xtask`: developer tasks for the spec folder.
 //!
 //! ```text
+//! cargo xtask import  --openapi <doc.yml> [--spec <dir>] (--group <g> | --tag <t> | --path-prefix <p>)...
+//!                     [--file <spec file>] [--allow <allow.json>] [--dry-run]
 //! cargo xtask conform --openapi <doc.yml> [--spec <dir>] [--allow <allow.json>] [--group <g>]...
 //!                     [--allow-missing]
 //! ```
 //!
 //! `--spec` defaults to the workspace's `descope-api/spec`, `--allow` to its
-//! `conformance/allow.json`; `conform` checks all auth groups unless `--group` says otherwise.
-//! Exit status: 0 when the spec conforms, 1 when it does not, 2 on a usage or input error.
+//! `conformance/allow.json` (for `import`: when it exists); `conform` checks all auth groups
+//! unless `--group` says otherwise. Exit status: 0 on success (for `conform`: the spec conforms),
+//! 1 when the spec does not conform, 2 on a usage or input error.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use xtask::allow::AllowList;
 use xtask::conform::conform;
+use xtask::import::{ImportOptions, import};
 use xtask::openapi::{Api, Selection};
 use xtask::spec::SpecDir;
 
 const USAGE: &str = "\
 usage:
+  cargo xtask import  --openapi <doc.yml> [--spec <dir>] (--group <g> | --tag <t> | --path-prefix <p>)...
+                      [--file <spec file>] [--allow <allow.json>] [--dry-run]
   cargo xtask conform --openapi <doc.yml> [--spec <dir>] [--allow <allow.json>] [--group <g>]...
                       [--allow-missing]";
 
@@ -112,6 +118,28 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        "import" => {
+            if args.selection.is_empty() {
+                return Err(format!(
+                    "say what to import with --group, --tag or --path-prefix\n{USAGE}"
+                ));
+            }
+            let api = Api::load(&openapi)?;
+            let mut spec = SpecDir::load(&spec_dir)?;
+            let allow = match args.allow {
+                Some(path) => AllowList::load(&path)?,
+                None if default_allow.is_file() => AllowList::load(&default_allow)?,
+                None => AllowList::default(),
+            };
+            let options = ImportOptions {
+                selection: args.selection,
+                file: args.file,
+                dry_run: args.dry_run,
+            };
+            let report = import(&api, &mut spec, &allow, &options)?;
+            print!("{}", report.render());
+            Ok(ExitCode::SUCCESS)
         }
         other => Err(format!("unknown command `{other}`\n{USAGE}")),
     }
