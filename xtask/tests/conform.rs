@@ -297,3 +297,36 @@ fn unknown_groups_are_an_error() {
     let error = conform(&api("v1"), &spec(), &allow(), &["Gadgets".into()]).unwrap_err();
     assert!(error.contains("x-publishYaml: Gadgets"), "{error}");
 }
+
+#[test]
+fn spec_features_being_added_are_understood() {
+    let mut spec = spec();
+    // A path parameter filled from the client still matches any placeholder of the document.
+    let update = endpoint(&mut spec, "update");
+    update.path_params[0].source = Some("project_id".into());
+    update.path_params[0].ty = "url".into();
+    // `session_jwt` travels as a string.
+    field(&mut endpoint(&mut spec, "verify").body, "code").ty = "session_jwt".into();
+    let report = check(&spec, &allow());
+    assert!(report.passes(false), "{}", report.render());
+
+    // A reply that is any type expression, or raw text, is compared as such.
+    let found = differences_after(|spec| {
+        endpoint(spec, "status").response = Some(xtask::spec::Response {
+            ty: Some("array<Entry>".into()),
+            ..Default::default()
+        });
+        endpoint(spec, "update").response = Some(xtask::spec::Response {
+            content: Some("text".into()),
+            docs: Some("Raw.".into()),
+            ..Default::default()
+        });
+    });
+    assert_eq!(
+        found,
+        pairs(&[
+            ("GET /v1/auth/widget/status", "response"),
+            ("POST /v1/auth/widget/update/{widgetId}", "response"),
+        ])
+    );
+}
