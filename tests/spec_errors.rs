@@ -87,6 +87,12 @@ const CASES: &[(&str, &str, Option<&str>, Option<usize>)] = &[
         Some("otp.update_email.response"),
         Some(17),
     ),
+    (
+        "empty_docs",
+        "field `loginId` has empty `docs`; describe it in your own words",
+        Some("otp.update_email.body.loginId.docs"),
+        Some(19),
+    ),
 ];
 
 fn fixture(name: &str) -> std::path::PathBuf {

@@ -33,6 +33,7 @@ pub fn check(spec: &Spec) -> Diagnostics {
             out: &mut out,
         };
         if let Some(group) = &file.spec.group {
+            ctx.docs("/group", &format!("group `{}`", group.name), &group.docs);
             if !names::is_snake_ident(&group.name) {
                 ctx.error(
                     "/group/name",
@@ -95,7 +96,19 @@ impl Ctx<'_> {
         self.out.push(self.file.error(pointer, message));
     }
 
+    /// Every entry must say what it is: `import` writes new entries with empty docs, and they
+    /// must not build until a person has described them.
+    fn docs(&mut self, at: &str, what: &str, docs: &str) {
+        if docs.trim().is_empty() {
+            self.error(
+                &format!("{at}/docs"),
+                format!("{what} has empty `docs`; describe it in your own words"),
+            );
+        }
+    }
+
     fn type_def(&mut self, at: &str, def: &TypeDef) {
+        self.docs(at, &format!("type `{}`", def.name), &def.docs);
         match (&def.fields, &def.variants) {
             (Some(fields), None) => {
                 let mut rust_names = BTreeMap::new();
@@ -114,6 +127,11 @@ impl Ctx<'_> {
                 let mut rust_seen = HashMap::new();
                 for (i, variant) in variants.iter().enumerate() {
                     let vat = format!("{at}/enum/{i}");
+                    self.docs(
+                        &vat,
+                        &format!("enum value `{}`", variant.value),
+                        &variant.docs,
+                    );
                     if !seen.insert(&variant.value) {
                         self.error(
                             &format!("{vat}/value"),
@@ -166,6 +184,11 @@ impl Ctx<'_> {
             .count();
         for (i, endpoint) in file.spec.endpoints.iter().enumerate() {
             let at = format!("/endpoints/{i}");
+            self.docs(
+                &at,
+                &format!("endpoint `{}`", endpoint.name),
+                &endpoint.docs,
+            );
             if !names::is_snake_ident(&endpoint.name) {
                 self.error(
                     &format!("{at}/name"),
@@ -228,6 +251,9 @@ impl Ctx<'_> {
             );
             if let Some(response) = &endpoint.response {
                 let rat = format!("{at}/response");
+                if let Some(docs) = &response.docs {
+                    self.docs(&rat, &format!("the reply of `{}`", endpoint.name), docs);
+                }
                 match (response.content, &response.type_name, &response.fields) {
                     (Content::Text, None, None) => {}
                     (Content::Text, _, _) => self.error(
@@ -363,6 +389,7 @@ impl Ctx<'_> {
     }
 
     fn field(&mut self, at: &str, field: &Field, place: Place) {
+        self.docs(at, &format!("field `{}`", field.name), &field.docs);
         let ty = match Ty::parse(&field.ty) {
             Ok(ty) => ty,
             Err(message) => return self.error(&format!("{at}/type"), message),
