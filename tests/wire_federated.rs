@@ -829,30 +829,40 @@ async fn saml_and_sso_exchange_trade_the_code() {
 const METADATA: &str = r#"<?xml version="1.0"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://api.descope.com/P2wireTestProject"></md:EntityDescriptor>"#;
 
 fn xml_reply() -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_raw(METADATA, "application/xml")
+    ResponseTemplate::new(200).set_body_json(json!({ "xml": METADATA }))
 }
 
 #[tokio::test]
-async fn saml_and_wsfed_idp_metadata_return_the_xml_text() {
+async fn saml_and_wsfed_idp_metadata_return_the_xml_document() {
     for route in ["/v1/auth/saml/idp/metadata", "/v1/auth/wsfed/idp/metadata"] {
         let saml = route == "/v1/auth/saml/idp/metadata";
         let (server, client) = serve(xml_reply()).await;
         let xml = if saml {
-            client.saml().idp_metadata().app("app-1").await
+            client
+                .saml()
+                .idp_metadata()
+                .app("app-1")
+                .await
+                .expect("reply")
+                .xml
         } else {
-            client.wsfed().idp_metadata().app("app-1").await
-        }
-        .expect("reply");
+            client
+                .wsfed()
+                .idp_metadata()
+                .app("app-1")
+                .await
+                .expect("reply")
+                .xml
+        };
         assert_eq!(xml, METADATA);
         assert_sent(&server, get(route, "app=app-1", None)).await;
 
         let (server, client) = serve(xml_reply()).await;
         let xml = if saml {
-            client.saml().idp_metadata().await
+            client.saml().idp_metadata().await.expect("reply").xml
         } else {
-            client.wsfed().idp_metadata().await
-        }
-        .expect("reply");
+            client.wsfed().idp_metadata().await.expect("reply").xml
+        };
         assert!(xml.starts_with("<?xml"));
         assert_sent(&server, get(route, "", None)).await;
     }

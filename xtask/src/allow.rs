@@ -12,7 +12,8 @@
 //!
 //! `operation` is a document operation (`POST /v1/auth/otp/signin/email`), a spec endpoint as the
 //! spec writes its path (`POST /v1/auth/otp/signin/{method}`, covering every operation it stands
-//! for), or `*` (any operation). `what` is the difference's key exactly as `conform` prints it.
+//! for), or `*` (any operation). `what` is the difference's key exactly as `conform` prints it,
+//! or a prefix of keys ending in `*` (`query.unsavedSaml.*`: every difference under that name).
 
 use std::path::Path;
 
@@ -98,7 +99,11 @@ impl AllowList {
     /// (its document key, its endpoint's spec path).
     pub fn find(&self, operations: &[String], what: &str) -> Option<usize> {
         self.entries.iter().position(|e| {
-            e.what == what && (e.operation == "*" || operations.contains(&e.operation))
+            let what_matches = match e.what.strip_suffix('*') {
+                Some(prefix) => what.starts_with(prefix),
+                None => e.what == what,
+            };
+            what_matches && (e.operation == "*" || operations.contains(&e.operation))
         })
     }
 }
@@ -123,5 +128,22 @@ mod tests {
         assert!(error.contains("`reason` is empty"), "{error}");
         assert!(error.contains("duplicate entry"), "{error}");
         assert!(AllowList::parse("allow.json", r#"[{ "operation": "*" }]"#).is_err());
+    }
+
+    #[test]
+    fn a_trailing_star_allows_every_key_with_that_prefix() {
+        let list = AllowList::parse(
+            "allow.json",
+            r#"[{ "operation": "POST /v1/a", "what": "query.unsaved.*", "reason": "Console only." }]"#,
+        )
+        .unwrap();
+        let op = ["POST /v1/a".to_owned()];
+        assert_eq!(list.find(&op, "query.unsaved.id: missing"), Some(0));
+        assert_eq!(list.find(&op, "query.unsaved.x.y: missing"), Some(0));
+        assert_eq!(list.find(&op, "query.unsavedOther: missing"), None);
+        assert_eq!(
+            list.find(&["POST /v1/b".to_owned()], "query.unsaved.id: missing"),
+            None
+        );
     }
 }

@@ -14,7 +14,7 @@ use xtask::openapi::Api;
 use xtask::spec::SpecDir;
 
 /// Flip to `true` once the spec has all 90 auth operations: then a missing one fails the test.
-const REQUIRE_FULL_AUTH_COVERAGE: bool = false;
+const REQUIRE_FULL_AUTH_COVERAGE: bool = true;
 
 #[test]
 fn spec_conforms_to_the_published_document() {
