@@ -4,6 +4,8 @@
 //! enum is a string with known values, a shared object is an object whose fields are compared one
 //! level further down.
 
+use descope_codegen::Ty;
+
 use crate::openapi::{Api, DocTy, ObjId};
 use crate::spec::SpecDir;
 
@@ -35,38 +37,35 @@ pub enum Shape {
 }
 
 impl Shape {
-    /// Parses a spec type expression, looking shared names up in `spec`.
+    /// Parses a spec type expression (with the generator's own parser), looking shared names up
+    /// in `spec`.
     pub fn parse(text: &str, spec: &SpecDir) -> Shape {
-        let text = text.trim();
-        let inner = |prefix: &str| {
-            text.strip_prefix(prefix)
-                .and_then(|rest| rest.strip_suffix('>'))
-        };
-        match text {
-            "string" | "url" | "refresh_jwt" | "session_jwt" => Shape::String,
-            "bool" => Shape::Bool,
-            "int32" => Shape::Int32,
-            "int64" => Shape::Int64,
-            "number" => Shape::Number,
-            "any" => Shape::Any,
-            _ => {
-                if let Some(item) = inner("array<") {
-                    Shape::Array(Box::new(Shape::parse(item, spec)))
-                } else if let Some(value) = inner("map<") {
-                    Shape::Map(Box::new(Shape::parse(value, spec)))
-                } else {
-                    match spec.type_def(text) {
-                        Some((_, def)) => match &def.variants {
-                            Some(variants) => Shape::Enum(
-                                def.name.clone(),
-                                variants.iter().map(|v| v.value.clone()).collect(),
-                            ),
-                            None => Shape::Object(def.name.clone()),
-                        },
-                        None => Shape::Unknown(text.to_owned()),
-                    }
-                }
-            }
+        match Ty::parse(text) {
+            Ok(ty) => Shape::from_ty(&ty, spec),
+            Err(_) => Shape::Unknown(text.trim().to_owned()),
+        }
+    }
+
+    fn from_ty(ty: &Ty, spec: &SpecDir) -> Shape {
+        match ty {
+            Ty::String | Ty::Url | Ty::RefreshJwt | Ty::SessionJwt => Shape::String,
+            Ty::Bool => Shape::Bool,
+            Ty::Int32 => Shape::Int32,
+            Ty::Int64 => Shape::Int64,
+            Ty::Number => Shape::Number,
+            Ty::Any => Shape::Any,
+            Ty::Array(item) => Shape::Array(Box::new(Shape::from_ty(item, spec))),
+            Ty::Map(value) => Shape::Map(Box::new(Shape::from_ty(value, spec))),
+            Ty::Named(name) => match spec.type_def(name) {
+                Some((_, def)) => match &def.variants {
+                    Some(variants) => Shape::Enum(
+                        def.name.clone(),
+                        variants.iter().map(|v| v.value.clone()).collect(),
+                    ),
+                    None => Shape::Object(def.name.clone()),
+                },
+                None => Shape::Unknown(name.clone()),
+            },
         }
     }
 }
