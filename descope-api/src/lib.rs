@@ -35,6 +35,8 @@ extern crate self as descope_api;
 mod client;
 mod credentials;
 mod error;
+pub mod reliability;
+mod retry;
 mod transport;
 mod validate;
 
@@ -46,6 +48,7 @@ pub use client::{Client, ClientBuilder, ManagementClient, default_base_url};
 pub use credentials::{AccessKey, ManagementKey, RefreshJwt, Secret, SessionJwt};
 pub use descope_macros::generate;
 pub use error::{ApiError, Error};
+pub use retry::{RequestExt, RetryPolicy};
 /// An absolute URL, as redirect-style endpoints return it (re-exported from the `url` crate).
 pub use url::Url;
 
