@@ -25,7 +25,11 @@ async fn wave(client: &Client) -> Duration {
         calls.spawn(async move {
             client
                 .otp()
-                .update_email(&refresh(), format!("user{i}@example.com"), "new@example.org")
+                .update_email(
+                    &refresh(),
+                    format!("user{i}@example.com"),
+                    "new@example.org",
+                )
                 .await
         });
     }
@@ -68,8 +72,15 @@ async fn thousand_concurrent_calls_share_pooled_connections_and_leak_no_descript
     // A connection serves one request at a time, so no more than CALLS can ever be open; the
     // second wave and the sequential calls went over connections the first wave opened.
     assert!(opened_first <= CALLS, "{opened_first}");
-    assert!(opened_total <= CALLS, "{opened_total} connections for {} calls", 2 * CALLS);
-    assert_eq!(opened_after_sequential, opened_total, "sequential calls reuse");
+    assert!(
+        opened_total <= CALLS,
+        "{opened_total} connections for {} calls",
+        2 * CALLS
+    );
+    assert_eq!(
+        opened_after_sequential, opened_total,
+        "sequential calls reuse"
+    );
 
     drop(client);
     drop(server);
@@ -85,5 +96,8 @@ async fn thousand_concurrent_calls_share_pooled_connections_and_leak_no_descript
          sequential; connections opened: {opened_first} in the first wave, {opened_total} in all; \
          file descriptors: {fds_before} before, {fds_during} during, {fds_after} after"
     );
-    assert!(fds_after <= fds_before, "{fds_after} > {fds_before}: descriptors leaked");
+    assert!(
+        fds_after <= fds_before,
+        "{fds_after} > {fds_before}: descriptors leaked"
+    );
 }
