@@ -26,6 +26,11 @@
 //! `Display`; call `expose_secret` to read them. Errors are reported as
 //! [`Error`]; Descope's own error codes are available through
 //! [`Error::code`].
+//!
+//! Calls are retried as the official SDKs retry them (HTTP 503 and 52x, after
+//! 100 ms, 5 s, 5 s); [`RetryPolicy`] changes that for a client or a single
+//! call. The [`reliability`] module lists timeouts, limits, and what each kind
+//! of server failure becomes.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
