@@ -69,17 +69,21 @@ async fn thousand_concurrent_calls_share_pooled_connections_and_leak_no_descript
     let opened_after_sequential = server.accepted();
 
     assert_eq!(server.request_count(), 2 * CALLS + 100);
-    // A connection serves one request at a time, so no more than CALLS can ever be open; the
-    // second wave and the sequential calls went over connections the first wave opened.
+    // A call opens at most one connection, so a wave opens at most CALLS; without pooling the
+    // two waves would open 2 * CALLS. (How many the second wave reuses depends on scheduling: a
+    // starved machine opens more connections, never more than the calls in flight.)
     assert!(opened_first <= CALLS, "{opened_first}");
     assert!(
-        opened_total <= CALLS,
-        "{opened_total} connections for {} calls",
+        opened_total < 2 * CALLS,
+        "{opened_total} connections for {} concurrent calls: no reuse",
         2 * CALLS
     );
-    assert_eq!(
-        opened_after_sequential, opened_total,
-        "sequential calls reuse"
+    // The first sequential call may find every connection of the second wave still being handed
+    // back to the pool and open one; the other 99 must reuse.
+    assert!(
+        opened_after_sequential - opened_total <= 1,
+        "100 sequential calls opened {} connections",
+        opened_after_sequential - opened_total
     );
 
     drop(client);
