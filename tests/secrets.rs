@@ -171,7 +171,7 @@ fn client(url: &str) -> Client {
         .base_url(url)
         .management_key(ManagementKey::new(MANAGEMENT))
         .retry_policy(RetryPolicy::default().with_delays([Duration::from_millis(1); 3]))
-        .timeout(Duration::from_millis(300))
+        .timeout(Duration::from_millis(600))
         .max_response_size(1024)
         .build()
         .unwrap()
@@ -194,7 +194,7 @@ async fn no_secret_in_errors_debug_display_or_logs() {
     let slow_body = Step::Trickle {
         head: b"HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n".to_vec(),
         chunks: vec![b"{\"maskedEmail\":".to_vec(); 4],
-        pause: Duration::from_millis(150),
+        pause: Duration::from_millis(300),
     };
     let scenarios: Vec<(&str, Step)> = vec![
         ("200", ok()),
