@@ -482,7 +482,7 @@ async fn any_other_failure_keeps_status_and_an_excerpt() {
         .await
         .expect_err("502");
     match error {
-        Error::Http { status, body } => {
+        Error::Http { status, body, .. } => {
             assert_eq!(status, 502);
             assert!(body.contains("Bad gateway"));
         }

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::{Error, ManagementKey};
+use crate::{Error, ManagementKey, RetryPolicy};
 
+const DEFAULT_MAX_RESPONSE_SIZE: usize = 4 * 1024 * 1024;
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -53,6 +54,9 @@ struct Inner {
     base_url: String,
     management_key: Option<ManagementKey>,
     http: reqwest::Client,
+    retry_policy: RetryPolicy,
+    timeout: Duration,
+    max_response_size: usize,
 }
 
 impl Client {
@@ -109,6 +113,21 @@ impl Client {
         }
     }
 
+    /// The retry policy of calls that set none of their own.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry_policy
+    }
+
+    /// The time allowed for each attempt of a call.
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
+    /// The largest successful reply body accepted, in bytes.
+    pub fn max_response_size(&self) -> usize {
+        self.inner.max_response_size
+    }
+
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
     }
@@ -120,6 +139,9 @@ impl fmt::Debug for Client {
             .field("project_id", &self.inner.project_id)
             .field("base_url", &self.inner.base_url)
             .field("management_key", &self.inner.management_key)
+            .field("retry_policy", &self.inner.retry_policy)
+            .field("timeout", &self.inner.timeout)
+            .field("max_response_size", &self.inner.max_response_size)
             .finish_non_exhaustive()
     }
 }
@@ -141,6 +163,8 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     headers: Vec<(String, String)>,
+    retry_policy: RetryPolicy,
+    max_response_size: usize,
 }
 
 impl ClientBuilder {
@@ -154,6 +178,8 @@ impl ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             headers: Vec::new(),
+            retry_policy: RetryPolicy::default(),
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
         }
     }
 
@@ -192,17 +218,39 @@ impl ClientBuilder {
         self
     }
 
-    /// Total time allowed for each request (default 60 s).
+    /// Time allowed for each attempt of a call, from sending the request to
+    /// the last byte of the reply (default 60 s). A call that runs out of
+    /// time fails with [`Error::Timeout`] and is not retried; to cap a call's
+    /// attempts and waits together, see [`RetryPolicy::with_deadline`].
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> ClientBuilder {
         self.timeout = timeout;
         self
     }
 
-    /// Time allowed to open a connection (default 10 s).
+    /// Time allowed to open a connection (default 10 s). A connection that
+    /// cannot be opened in time is retried like a refused one.
     #[must_use]
     pub fn connect_timeout(mut self, timeout: Duration) -> ClientBuilder {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// When calls are re-sent (default: [`RetryPolicy::default()`], the
+    /// official SDKs' contract). Single calls can override it with
+    /// [`RequestExt::retry_policy`](crate::RequestExt::retry_policy).
+    #[must_use]
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> ClientBuilder {
+        self.retry_policy = policy;
+        self
+    }
+
+    /// The largest successful reply body accepted, in bytes (default 4 MiB).
+    /// A larger one fails with [`Error::ResponseTooLarge`] as soon as the
+    /// limit is passed, without reading the rest.
+    #[must_use]
+    pub fn max_response_size(mut self, bytes: usize) -> ClientBuilder {
+        self.max_response_size = bytes;
         self
     }
 
@@ -246,8 +294,9 @@ impl ClientBuilder {
         // reqwest is built without a bundled crypto provider: use ring unless
         // the application already installed one.
         let _ = rustls::crypto::ring::default_provider().install_default();
+        // The per-attempt timeout is applied by the transport, which also
+        // caps it by the retry policy's deadline.
         let http = reqwest::Client::builder()
-            .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .default_headers(headers)
@@ -259,6 +308,9 @@ impl ClientBuilder {
                 base_url,
                 management_key: self.management_key,
                 http,
+                retry_policy: self.retry_policy,
+                timeout: self.timeout,
+                max_response_size: self.max_response_size,
             }),
         })
     }
@@ -300,6 +352,8 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("default_headers", &header_names)
+            .field("retry_policy", &self.retry_policy)
+            .field("max_response_size", &self.max_response_size)
             .finish()
     }
 }

@@ -1,6 +1,7 @@
 //! The crate's error type.
 
 use std::fmt;
+use std::time::Duration;
 
 /// Maximum number of body bytes kept in [`Error::Http`] and [`Error::Decode`].
 pub(crate) const BODY_EXCERPT_LIMIT: usize = 512;
@@ -25,18 +26,36 @@ pub enum Error {
     Api(ApiError),
 
     /// The server answered with a non-2xx status and a body that is not a
-    /// Descope error.
+    /// Descope error, e.g. an HTML page from a proxy.
+    ///
+    /// Redirects are never followed: a 3xx reply is reported here with its
+    /// status (see [`Error::is_redirect`]).
     #[error("Descope API returned HTTP {status}{}", excerpt_suffix(body))]
+    #[non_exhaustive]
     Http {
         /// The HTTP status code.
         status: u16,
         /// The start of the response body (at most 512 bytes, lossy UTF-8).
         body: String,
+        /// Seconds to wait before retrying, from a `Retry-After` header.
+        retry_after: Option<u64>,
     },
 
-    /// The request timed out.
+    /// The request timed out: one attempt took longer than the configured
+    /// timeout, or the retry policy's total deadline passed.
     #[error("request to the Descope API timed out")]
     Timeout,
+
+    /// A successful reply's body exceeded the client's size limit
+    /// ([`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size));
+    /// the rest of it was not read.
+    #[error("Descope API response (HTTP {status}) is larger than the {limit}-byte limit")]
+    ResponseTooLarge {
+        /// The HTTP status code.
+        status: u16,
+        /// The limit in bytes.
+        limit: usize,
+    },
 
     /// Connecting, sending or receiving failed.
     #[error("could not reach the Descope API: {0}")]
@@ -68,11 +87,12 @@ pub enum Error {
 }
 
 impl Error {
-    /// The HTTP status, for [`Error::Api`] and [`Error::Http`].
+    /// The HTTP status the server answered with, for [`Error::Api`],
+    /// [`Error::Http`] and [`Error::ResponseTooLarge`].
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Http { status, .. } => Some(*status),
+            Error::Http { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -94,18 +114,56 @@ impl Error {
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout)
     }
+
+    /// Whether the server answered with a redirect (3xx), which is never
+    /// followed.
+    pub fn is_redirect(&self) -> bool {
+        self.status()
+            .is_some_and(|status| (300..400).contains(&status))
+    }
+
+    /// How long the server asked to wait before retrying (its `Retry-After`
+    /// header, in seconds), e.g. with HTTP 429.
+    ///
+    /// ```
+    /// # async fn demo(result: Result<(), descope_api::Error>) {
+    /// if let Err(err) = result {
+    ///     if let Some(wait) = err.retry_after() {
+    ///         tokio::time::sleep(wait).await;
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn retry_after(&self) -> Option<Duration> {
+        let seconds = match self {
+            Error::Api(api) => api.retry_after,
+            Error::Http { retry_after, .. } => *retry_after,
+            _ => None,
+        };
+        seconds.map(Duration::from_secs)
+    }
 }
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api(api) => f.debug_tuple("Api").field(api).finish(),
-            Error::Http { status, body } => f
+            Error::Http {
+                status,
+                body,
+                retry_after,
+            } => f
                 .debug_struct("Http")
                 .field("status", status)
                 .field("body", body)
+                .field("retry_after", retry_after)
                 .finish(),
             Error::Timeout => f.write_str("Timeout"),
+            Error::ResponseTooLarge { status, limit } => f
+                .debug_struct("ResponseTooLarge")
+                .field("status", status)
+                .field("limit", limit)
+                .finish(),
             Error::Transport(source) => f.debug_tuple("Transport").field(source).finish(),
             Error::Decode { source, body } => f
                 .debug_struct("Decode")
@@ -216,6 +274,7 @@ mod tests {
         let err = Error::Http {
             status: 502,
             body: "bad gateway".into(),
+            retry_after: None,
         };
         assert_eq!(
             err.to_string(),
@@ -224,6 +283,32 @@ mod tests {
         assert_eq!(err.status(), Some(502));
         assert_eq!(err.code(), None);
         assert!(Error::Timeout.is_timeout());
+        assert!(!err.is_redirect());
+        assert_eq!(err.retry_after(), None);
+        let err = Error::Http {
+            status: 302,
+            body: String::new(),
+            retry_after: Some(3),
+        };
+        assert!(err.is_redirect());
+        assert_eq!(err.to_string(), "Descope API returned HTTP 302");
+        assert_eq!(err.retry_after(), Some(Duration::from_secs(3)));
+        let err = Error::Api(ApiError {
+            status: 429,
+            retry_after: Some(7),
+            ..api()
+        });
+        assert_eq!(err.retry_after(), Some(Duration::from_secs(7)));
+        let err = Error::ResponseTooLarge {
+            status: 200,
+            limit: 1024,
+        };
+        assert_eq!(
+            err.to_string(),
+            "Descope API response (HTTP 200) is larger than the 1024-byte limit"
+        );
+        assert_eq!(err.status(), Some(200));
+        assert!(!err.is_redirect());
     }
 
     #[test]

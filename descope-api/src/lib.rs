@@ -26,6 +26,11 @@
 //! `Display`; call `expose_secret` to read them. Errors are reported as
 //! [`Error`]; Descope's own error codes are available through
 //! [`Error::code`].
+//!
+//! Calls are retried as the official SDKs retry them (HTTP 503 and 52x, after
+//! 100 ms, 5 s, 5 s); [`RetryPolicy`] changes that for a client or a single
+//! call. The [`reliability`] module lists timeouts, limits, and what each kind
+//! of server failure becomes.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -35,6 +40,8 @@ extern crate self as descope_api;
 mod client;
 mod credentials;
 mod error;
+pub mod reliability;
+mod retry;
 mod transport;
 mod validate;
 
@@ -46,6 +53,7 @@ pub use client::{Client, ClientBuilder, ManagementClient, default_base_url};
 pub use credentials::{AccessKey, ManagementKey, RefreshJwt, Secret, SessionJwt};
 pub use descope_macros::generate;
 pub use error::{ApiError, Error};
+pub use retry::{RequestExt, RetryPolicy};
 /// An absolute URL, as redirect-style endpoints return it (re-exported from the `url` crate).
 pub use url::Url;
 

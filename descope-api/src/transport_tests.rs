@@ -230,7 +230,7 @@ async fn other_error_becomes_http_error() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Http { status: 502, body } if body == "upstream down"),
+        matches!(&err, Error::Http { status: 502, body, .. } if body == "upstream down"),
         "{err:?}"
     );
     let (base_url, _server) = serve_once(reply("400 Bad Request", "", r#"{"errorCode":""}"#)).await;
@@ -290,7 +290,12 @@ async fn refused_connection_is_transport_error() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base_url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let mut req = request(&test_client(&base_url), Auth::project(), Method::Get, "x");
+    let client = Client::builder("P123")
+        .base_url(&base_url)
+        .retry_policy(crate::RetryPolicy::default().with_delays([Duration::from_millis(1); 3]))
+        .build()
+        .unwrap();
+    let mut req = request(&client, Auth::project(), Method::Get, "x");
     req.filter = vec!["secret-query".into()];
     let err = __private::send(req).await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");

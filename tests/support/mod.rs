@@ -2,6 +2,8 @@
 //! request expectations, credentials and a full session reply.
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod fault;
+
 use descope_api::{Client, RefreshJwt, SessionJwt};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path};
