@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, RawQuery, State as Extract};
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -405,8 +406,26 @@ async fn descope_api(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            let limit = shared.limits.max_body_bytes;
+            return Fail::new(
+                Code::BadRequest,
+                format!("the body is larger than the emulator's limit of {limit} bytes"),
+            )
+            .into_response();
+        }
+        Err(rejection) => {
+            return Fail::new(
+                Code::BadRequest,
+                format!("the body could not be read: {rejection}"),
+            )
+            .into_response();
+        }
+    };
     let (result, sent) = handle(&shared, &method, &uri, &headers, &body);
     if let Some(on_send) = &shared.on_send {
         for message in &sent {
