@@ -104,9 +104,10 @@ impl Keys {
         };
         let head = decode_json(header)?;
         let claims = decode_json(payload)?;
+        // Header and payload decode: a JWT. A signature that does not decode is a bad one.
         let signature = URL_SAFE_NO_PAD
             .decode(signature)
-            .map_err(|_| JwtError::NotAJwt)?;
+            .map_err(|_| JwtError::BadSignature)?;
         if head.get("alg") != Some(&json!("RS256")) || head.get("kid") != Some(&json!(self.kid)) {
             return Err(JwtError::BadSignature);
         }

@@ -115,3 +115,35 @@ async fn main() -> ExitCode {
     emulator.shutdown().await;
     ExitCode::SUCCESS
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Result<Option<Args>, String> {
+        parse(list.iter().map(|s| (*s).to_owned()))
+    }
+
+    #[test]
+    fn parses_flags() {
+        let parsed = args(&[]).unwrap().unwrap();
+        assert_eq!(
+            (parsed.port, parsed.project_id.as_str()),
+            (4510, DEFAULT_PROJECT_ID)
+        );
+        let parsed = args(&["--port", "0", "--host=0.0.0.0", "--project-id", "P2x"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(parsed.port, 0);
+        assert_eq!(parsed.host.to_string(), "0.0.0.0");
+        assert_eq!(parsed.project_id, "P2x");
+        assert!(args(&["--help"]).unwrap().is_none());
+        assert_eq!(args(&["--port"]).err().unwrap(), "--port needs a value");
+        assert_eq!(args(&["--port", "x"]).err().unwrap(), "bad port \"x\"");
+        assert_eq!(
+            args(&["--nope", "1"]).err().unwrap(),
+            "unknown option --nope"
+        );
+        assert!(args(&["--project-id", " "]).is_err());
+    }
+}

@@ -231,9 +231,10 @@ async fn credentials_must_fit_the_auth_style() {
     raw.post(update, Some(&raw.bearer("K2someAccessKey")), body)
         .await
         .error("E014003", 401);
-    let mut tampered = refresh.expose_secret().to_owned();
-    let last = tampered.pop().expect("not empty");
-    tampered.push(if last == 'A' { 'B' } else { 'A' });
+    // Another valid base64url character at the start of the signature.
+    let (signed, signature) = refresh.expose_secret().rsplit_once('.').expect("a JWT");
+    let first = if signature.starts_with('A') { 'B' } else { 'A' };
+    let tampered = format!("{signed}.{first}{}", &signature[1..]);
     raw.post(update, Some(&raw.bearer(&tampered)), body)
         .await
         .error("E014004", 401);
