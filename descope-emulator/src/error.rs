@@ -40,6 +40,8 @@ pub enum Code {
     WrongCode,
     /// `E061103` (429): too many wrong codes; send a new one.
     TooManyAttempts,
+    /// `E062503` (401): the enchanted link was not verified yet; poll again.
+    EnchantedLinkPending,
     /// `E062107` (409): a user with this login ID already exists.
     UserExists,
     /// `E062108` (400): no user has this login ID.
@@ -68,6 +70,7 @@ impl Code {
         Code::UserExists,
         Code::UserNotFound,
         Code::UpdateConflict,
+        Code::EnchantedLinkPending,
         Code::LoggedOut,
     ];
 
@@ -100,6 +103,7 @@ impl Code {
             Code::InvalidToken => ("E014004", 401, "Unauthorized: invalid token"),
             Code::WrongCode => ("E061102", 401, "Wrong or expired code"),
             Code::TooManyAttempts => ("E061103", 429, "Too many attempts"),
+            Code::EnchantedLinkPending => ("E062503", 401, "Enchanted link is pending"),
             Code::UserExists => ("E062107", 409, "User already exists"),
             Code::UserNotFound => ("E062108", 400, "User not found"),
             Code::UpdateConflict => ("E062125", 409, "Address belongs to another user"),

@@ -13,7 +13,7 @@ use crate::error::{Code, Fail, fail};
 use crate::model::{Channel, Message, Purpose, User, UserTenant, mask_email, mask_phone};
 use crate::server::Shared;
 use crate::state::{
-    Action, Address, Pending, PendingKey, Profile, SessionRecord, SignInOptions, State,
+    Action, Address, Enchanted, Pending, PendingKey, Profile, SessionRecord, SignInOptions, State,
 };
 
 /// Every operation the emulator implements, as `group.name` of the spec. Every other operation
@@ -35,6 +35,12 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
     "magic_link.verify",
     "magic_link.update_email",
     "magic_link.update_phone_sms",
+    "enchanted_link.sign_up_email",
+    "enchanted_link.sign_in_email",
+    "enchanted_link.sign_up_or_in_email",
+    "enchanted_link.verify",
+    "enchanted_link.get_session",
+    "enchanted_link.update_email",
     "session.refresh",
     "session.try_refresh",
     "session.me",
@@ -55,11 +61,13 @@ pub(crate) struct Request<'a> {
     pub caller: Caller,
 }
 
-/// How a code reaches the user: a one-time code, or a magic link with a token.
+/// How a code reaches the user: a one-time code, a magic link with a token, or an enchanted
+/// link (a magic link whose session the starting screen collects with a pending reference).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Delivery {
     Code,
     Link,
+    Enchanted,
 }
 
 /// Runs the operation; `sent` collects the messages it put in the outbox.
@@ -88,9 +96,17 @@ pub(crate) fn dispatch(
         "magic_link.sign_in_sms" => cx.sign_in(state, Channel::Sms, Delivery::Link),
         "magic_link.sign_up_or_in_email" => cx.sign_up_or_in(state, Channel::Email, Delivery::Link),
         "magic_link.sign_up_or_in_sms" => cx.sign_up_or_in(state, Channel::Sms, Delivery::Link),
-        "magic_link.verify" => cx.verify_link(state),
+        "magic_link.verify" => cx.verify_link(state, Delivery::Link),
         "magic_link.update_email" => cx.update(state, Channel::Email, Delivery::Link),
         "magic_link.update_phone_sms" => cx.update(state, Channel::Sms, Delivery::Link),
+        "enchanted_link.sign_up_email" => cx.sign_up(state, Channel::Email, Delivery::Enchanted),
+        "enchanted_link.sign_in_email" => cx.sign_in(state, Channel::Email, Delivery::Enchanted),
+        "enchanted_link.sign_up_or_in_email" => {
+            cx.sign_up_or_in(state, Channel::Email, Delivery::Enchanted)
+        }
+        "enchanted_link.verify" => cx.verify_link(state, Delivery::Enchanted),
+        "enchanted_link.get_session" => cx.enchanted_session(state),
+        "enchanted_link.update_email" => cx.update(state, Channel::Email, Delivery::Enchanted),
         "session.refresh" => cx.refresh(state),
         "session.try_refresh" => cx.try_refresh(state),
         "session.me" => cx.me(state),
@@ -326,21 +342,22 @@ impl Cx<'_> {
                 };
                 (code, None, key, "otp")
             }
-            Delivery::Link => {
+            Delivery::Link | Delivery::Enchanted => {
                 let token = keys.random_token();
                 let base = self
                     .optional("redirectUrl")
                     .unwrap_or(&self.shared.redirect_url);
                 let separator = if base.contains('?') { '&' } else { '?' };
                 let link = format!("{base}{separator}t={token}");
-                (
-                    token.clone(),
-                    Some(link),
-                    PendingKey::Link(token),
-                    "magiclink",
-                )
+                let amr = if delivery == Delivery::Link {
+                    "magiclink"
+                } else {
+                    "enchantedlink"
+                };
+                (token.clone(), Some(link), PendingKey::Link(token), amr)
             }
         };
+        let pending_ref = (delivery == Delivery::Enchanted).then(|| keys.random_token());
         let pending = Pending {
             code: code.clone(),
             created: self.now,
@@ -350,6 +367,7 @@ impl Cx<'_> {
             amr,
             action,
             options,
+            pending_ref: pending_ref.clone(),
         };
         state.put_pending(key, pending, limits);
         let message = Message {
@@ -374,6 +392,18 @@ impl Cx<'_> {
                 "verificationAttempts".into(),
                 json!(limits.max_attempts.max(1)),
             );
+        }
+        if let Some(pending_ref) = pending_ref {
+            let flow = Enchanted {
+                created: self.now,
+                expires: self.now + limits.code_ttl.as_secs(),
+                done: None,
+            };
+            state.put_enchanted(pending_ref.clone(), flow, limits);
+            reply.insert("pendingRef".into(), json!(pending_ref));
+            // Descope emails several numbered links and shows the right number on the starting
+            // screen; the emulator sends only the right one.
+            reply.insert("linkId".into(), json!(keys.random_code()[..2]));
         }
         Value::Object(reply)
     }
@@ -454,23 +484,65 @@ impl Cx<'_> {
             };
         }
         let pending = state.take_pending(&key).expect("found above");
-        self.complete(state, pending)
+        let (sid, first_seen) = self.complete(state, pending)?;
+        Ok(self.session_reply(state, &sid, first_seen))
     }
 
-    fn verify_link(&self, state: &mut State) -> Result<Value, Fail> {
+    /// Verifies a magic-link or enchanted-link token (each only at its own endpoint).
+    fn verify_link(&self, state: &mut State, delivery: Delivery) -> Result<Value, Fail> {
         let key = PendingKey::Link(self.text("token").to_owned());
-        if state.pending_mut(&key, self.now).is_none() {
+        let enchanted = delivery == Delivery::Enchanted;
+        let kind = if enchanted {
+            "enchanted-link"
+        } else {
+            "magic-link"
+        };
+        let found = state.pending_mut(&key, self.now);
+        if found.is_none_or(|p| p.pending_ref.is_some() != enchanted) {
             return fail(
                 Code::WrongCode,
-                "unknown magic-link token (never sent, already used, or expired)",
+                format!("unknown {kind} token (never sent, already used, or expired)"),
             );
         }
         let pending = state.take_pending(&key).expect("found above");
-        self.complete(state, pending)
+        let pending_ref = pending.pending_ref.clone();
+        let (sid, first_seen) = self.complete(state, pending)?;
+        match pending_ref {
+            None => Ok(self.session_reply(state, &sid, first_seen)),
+            Some(pending_ref) => {
+                if let Some(flow) = state.enchanted_mut(&pending_ref, self.now) {
+                    flow.done = Some((sid, first_seen));
+                }
+                Ok(json!({}))
+            }
+        }
     }
 
-    /// Does what a verified code or link was sent for, then opens a session.
-    fn complete(&self, state: &mut State, pending: Pending) -> Result<Value, Fail> {
+    /// The session an enchanted link opened, for the screen that started the flow.
+    fn enchanted_session(&self, state: &mut State) -> Result<Value, Fail> {
+        let pending_ref = self.text("pendingRef");
+        let Some(flow) = state.enchanted_mut(pending_ref, self.now) else {
+            return fail(
+                Code::WrongCode,
+                "unknown pending reference (never issued, already collected, or expired)",
+            );
+        };
+        let Some((sid, first_seen)) = flow.done.clone() else {
+            return fail(
+                Code::EnchantedLinkPending,
+                "the enchanted link has not been verified yet",
+            );
+        };
+        state.take_enchanted(pending_ref);
+        if state.session(&sid).is_none() {
+            return fail(Code::WrongCode, "the session this link opened is gone");
+        }
+        Ok(self.session_reply(state, &sid, first_seen))
+    }
+
+    /// Does what a verified code or link was sent for, then opens a session; returns the
+    /// session's ID and whether the user is new.
+    fn complete(&self, state: &mut State, pending: Pending) -> Result<(String, bool), Fail> {
         let limits = &self.shared.limits;
         let channel = pending.channel;
         let (user_id, first_seen) = match pending.action {
@@ -563,9 +635,14 @@ impl Cx<'_> {
         };
         state.insert_session(sid.clone(), session, limits);
         state.touch(&user_id, self.now, true, limits);
-        let mut reply = self.jwt_response(state, &sid, true);
+        Ok((sid, first_seen))
+    }
+
+    /// The reply of a completed authentication.
+    fn session_reply(&self, state: &State, sid: &str, first_seen: bool) -> Value {
+        let mut reply = self.jwt_response(state, sid, true);
         reply["firstSeen"] = json!(first_seen);
-        Ok(reply)
+        reply
     }
 
     // ---- sessions --------------------------------------------------------------------------

@@ -33,7 +33,8 @@
 //!
 //! In memory: OTP sign-up, sign-in and sign-up-or-in by email, SMS, voice and instant message,
 //! and verify; updating a signed-in user's email or phone (with `addToLoginIDs`,
-//! `onMergeUseExisting` and `failOnConflict`); the same flows by magic link; refresh,
+//! `onMergeUseExisting` and `failOnConflict`); the same flows by magic link, and by enchanted
+//! link (verify the link, then collect the session with its pending reference); refresh,
 //! try-refresh, me, sign-in history, tenant selection, logout, logout everywhere, session
 //! validation, and the JWKS at `/v2/keys/{projectId}` and `/v1/keys/{projectId}`. The full list
 //! is [`Emulator::implemented_operations`].
@@ -87,6 +88,7 @@
 //! | `E062107` | 409 | sign-up for a login ID that already exists | Descope |
 //! | `E062108` | 400 | sign-in for a login ID no user has | Descope |
 //! | `E062125` | 409 | `failOnConflict` and the new address belongs to another user | Descope |
+//! | `E062503` | 401 | an enchanted link's session was asked for before the link was verified | Descope |
 //! | `E064001` | 401 | the refresh JWT's session ended with a logout | Descope |
 //!
 //! # Bounded memory

@@ -16,6 +16,7 @@ pub(crate) struct State {
     login_index: HashMap<String, String>,
     pending: HashMap<PendingKey, Pending>,
     sessions: HashMap<String, SessionRecord>,
+    enchanted: HashMap<String, Enchanted>,
     outbox: VecDeque<Message>,
     next_message_id: u64,
     last_sweep: u64,
@@ -49,6 +50,17 @@ pub(crate) struct Pending {
     pub amr: &'static str,
     pub action: Action,
     pub options: SignInOptions,
+    /// For an enchanted link: the reference the starting screen polls with.
+    pub pending_ref: Option<String>,
+}
+
+/// An enchanted-link flow, by its pending reference: the session once the link is verified.
+#[derive(Clone, Debug)]
+pub(crate) struct Enchanted {
+    pub created: u64,
+    pub expires: u64,
+    /// The session the verified link opened, and whether the user was new.
+    pub done: Option<(String, bool)>,
 }
 
 /// What verifying a pending code or link completes.
@@ -137,6 +149,7 @@ impl State {
             self.remove_user(&user_id);
         }
         self.pending.retain(|_, p| p.expires > now);
+        self.enchanted.retain(|_, e| e.expires > now);
         self.sessions.retain(|_, s| s.expires > now);
     }
 
@@ -268,6 +281,38 @@ impl State {
         self.pending.remove(key)
     }
 
+    // ---- enchanted links ----------------------------------------------------------------------
+
+    /// Starts an enchanted-link flow, making room first when at the pending cap.
+    pub fn put_enchanted(&mut self, pending_ref: String, flow: Enchanted, limits: &Limits) {
+        while self.enchanted.len() >= limits.max_pending.max(1) {
+            let oldest = self
+                .enchanted
+                .iter()
+                .min_by_key(|(_, e)| e.created)
+                .map(|(k, _)| k.clone())
+                .expect("not empty");
+            self.enchanted.remove(&oldest);
+        }
+        self.enchanted.insert(pending_ref, flow);
+    }
+
+    /// The live flow for `pending_ref`; an expired one is dropped.
+    pub fn enchanted_mut(&mut self, pending_ref: &str, now: u64) -> Option<&mut Enchanted> {
+        if self
+            .enchanted
+            .get(pending_ref)
+            .is_some_and(|e| e.expires <= now)
+        {
+            self.enchanted.remove(pending_ref);
+        }
+        self.enchanted.get_mut(pending_ref)
+    }
+
+    pub fn take_enchanted(&mut self, pending_ref: &str) -> Option<Enchanted> {
+        self.enchanted.remove(pending_ref)
+    }
+
     // ---- sessions --------------------------------------------------------------------------
 
     /// Stores a new session, making room first when at the cap.
@@ -318,11 +363,12 @@ impl State {
         self.outbox.iter()
     }
 
-    /// How many entries each collection holds: users, pending, sessions, outbox.
+    /// How many entries each collection holds: users, pending (codes, links and enchanted-link
+    /// flows), sessions, outbox.
     pub fn sizes(&self) -> (usize, usize, usize, usize) {
         (
             self.users.len(),
-            self.pending.len(),
+            self.pending.len() + self.enchanted.len(),
             self.sessions.len(),
             self.outbox.len(),
         )

@@ -772,6 +772,57 @@ async fn magic_links_share_the_machinery() {
     assert_api_error(links.verify("no-such-token").await, "E061102", 401);
 }
 
+#[tokio::test]
+async fn enchanted_links_hand_the_session_to_the_screen_that_polls() {
+    let (emulator, client) = start().await;
+    let links = client.enchanted_link();
+    let sent = links
+        .sign_up_or_in_email("ann@example.com")
+        .await
+        .expect("sent");
+    assert_eq!(sent.masked_email, "a***@example.com");
+    assert_eq!(sent.link_id.len(), 2);
+    let pending_ref = sent.pending_ref.expose_secret().to_owned();
+    // Not clicked yet: the poller is told to wait.
+    assert_api_error(links.get_session(pending_ref.clone()).await, "E062503", 401);
+    let token = emulator.last_code("ann@example.com").expect("token");
+    // An enchanted token is not a magic-link token.
+    assert_api_error(
+        client.magic_link().verify(token.clone()).await,
+        "E061102",
+        401,
+    );
+    links.verify(token.clone()).await.expect("verify");
+    assert_api_error(links.verify(token).await, "E061102", 401);
+    let session = links
+        .get_session(pending_ref.clone())
+        .await
+        .expect("the session");
+    assert!(session.first_seen);
+    assert_eq!(session.claims["amr"], json!(["enchantedlink"]));
+    assert_api_error(links.get_session(pending_ref).await, "E061102", 401);
+
+    let sent = links
+        .update_email(&refresh_of(&session), "ann@example.com", "ann@example.org")
+        .add_to_login_ids(true)
+        .await
+        .expect("sent");
+    links
+        .verify(emulator.last_code("ann@example.org").expect("token"))
+        .await
+        .expect("verify");
+    let updated = links
+        .get_session(sent.pending_ref.expose_secret().to_owned())
+        .await
+        .expect("the session");
+    assert_eq!(
+        updated.user.login_ids,
+        ["ann@example.com", "ann@example.org"]
+    );
+    links.sign_in_email("ann@example.org").await.expect("sent");
+    assert_api_error(links.sign_up_email("ann@example.org").await, "E062107", 409);
+}
+
 // ---- bounded memory ------------------------------------------------------------------------------
 
 #[tokio::test]
