@@ -174,12 +174,7 @@ impl State {
     /// Adds a user whose login IDs are all free, making room first when at the cap.
     pub fn insert_user(&mut self, user: User, now: u64, limits: &Limits) {
         while self.users.len() >= limits.max_users.max(1) {
-            let oldest = self
-                .users
-                .iter()
-                .min_by_key(|(_, r)| r.last_active)
-                .map(|(id, _)| id.clone())
-                .expect("not empty");
+            let oldest = oldest(&self.users, |r| r.last_active);
             self.remove_user(&oldest);
         }
         for login_id in &user.login_ids {
@@ -258,12 +253,7 @@ impl State {
     pub fn put_pending(&mut self, key: PendingKey, pending: Pending, limits: &Limits) {
         self.pending.remove(&key);
         while self.pending.len() >= limits.max_pending.max(1) {
-            let oldest = self
-                .pending
-                .iter()
-                .min_by_key(|(_, p)| p.created)
-                .map(|(k, _)| k.clone())
-                .expect("not empty");
+            let oldest = oldest(&self.pending, |p| p.created);
             self.pending.remove(&oldest);
         }
         self.pending.insert(key, pending);
@@ -286,12 +276,7 @@ impl State {
     /// Starts an enchanted-link flow, making room first when at the pending cap.
     pub fn put_enchanted(&mut self, pending_ref: String, flow: Enchanted, limits: &Limits) {
         while self.enchanted.len() >= limits.max_pending.max(1) {
-            let oldest = self
-                .enchanted
-                .iter()
-                .min_by_key(|(_, e)| e.created)
-                .map(|(k, _)| k.clone())
-                .expect("not empty");
+            let oldest = oldest(&self.enchanted, |e| e.created);
             self.enchanted.remove(&oldest);
         }
         self.enchanted.insert(pending_ref, flow);
@@ -318,12 +303,7 @@ impl State {
     /// Stores a new session, making room first when at the cap.
     pub fn insert_session(&mut self, sid: String, session: SessionRecord, limits: &Limits) {
         while self.sessions.len() >= limits.max_sessions.max(1) {
-            let oldest = self
-                .sessions
-                .iter()
-                .min_by_key(|(_, s)| s.created)
-                .map(|(k, _)| k.clone())
-                .expect("not empty");
+            let oldest = oldest(&self.sessions, |s| s.created);
             self.sessions.remove(&oldest);
         }
         self.sessions.insert(sid, session);
@@ -373,4 +353,12 @@ impl State {
             self.outbox.len(),
         )
     }
+}
+
+/// The key of the entry with the smallest `age`, of a map that is not empty.
+fn oldest<K: Clone, V>(map: &HashMap<K, V>, age: impl Fn(&V) -> u64) -> K {
+    map.iter()
+        .min_by_key(|(_, value)| age(value))
+        .map(|(key, _)| key.clone())
+        .expect("not empty")
 }
