@@ -1,0 +1,211 @@
+//! The `Authorization` header against an operation's auth style, and the JWTs inside it.
+
+use descope_codegen::model::AuthStyle;
+use serde_json::{Map, Value};
+
+use crate::api::expected_header;
+use crate::error::{Code, Fail, fail};
+use crate::jwt::JwtError;
+use crate::server::Shared;
+use crate::state::State;
+
+/// Who made a request, as far as its `Authorization` header proves.
+#[derive(Debug)]
+pub(crate) enum Caller {
+    /// An operation without auth.
+    Anonymous,
+    /// `Bearer <ProjectID>` alone.
+    Project,
+    /// A verified refresh JWT of a live session.
+    Refresh(Token),
+    /// A verified session JWT of a live session.
+    Session(Token),
+    /// An access or management key (opaque to the emulator).
+    Key,
+}
+
+/// A verified JWT.
+#[derive(Clone, Debug)]
+pub(crate) struct Token {
+    pub sid: String,
+    pub user_id: String,
+    pub claims: Map<String, Value>,
+}
+
+/// The two kinds of JWT, by their `drn` claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Session,
+    Refresh,
+}
+
+impl Kind {
+    pub fn drn(self) -> &'static str {
+        match self {
+            Kind::Session => "DS",
+            Kind::Refresh => "DSR",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Session => "session JWT",
+            Kind::Refresh => "refresh JWT",
+        }
+    }
+}
+
+/// Checks `header` (the raw `Authorization` value, if any) against `style`.
+pub(crate) fn authorize(
+    shared: &Shared,
+    state: &State,
+    style: AuthStyle,
+    header: Option<&[u8]>,
+    now: u64,
+) -> Result<Caller, Fail> {
+    if style == AuthStyle::None {
+        return Ok(Caller::Anonymous);
+    }
+    let expected = expected_header(style);
+    let Some(header) = header else {
+        return fail(
+            Code::MissingAuthorization,
+            format!("missing Authorization header: expected `{expected}`"),
+        );
+    };
+    let token = std::str::from_utf8(header)
+        .ok()
+        .and_then(|h| {
+            let (scheme, rest) = h.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
+        })
+        .filter(|t| !t.is_empty());
+    let Some(token) = token else {
+        return fail(
+            Code::MissingAuthorization,
+            format!("malformed Authorization header: expected `{expected}`"),
+        );
+    };
+    let (project, credential) = match token.split_once(':') {
+        Some((project, credential)) => (project, Some(credential)),
+        None => (token, None),
+    };
+    if project != shared.project_id {
+        return fail(
+            Code::WrongProject,
+            format!("unknown project ID `{project}` in the Authorization header"),
+        );
+    }
+    let credential = credential.filter(|c| !c.is_empty());
+    match (style, credential) {
+        (AuthStyle::None, _) => Ok(Caller::Anonymous),
+        (AuthStyle::Project, None) => Ok(Caller::Project),
+        // Step-up and MFA sign-ins carry the user's refresh JWT on project endpoints.
+        (AuthStyle::Project, Some(jwt)) => {
+            verify(shared, state, jwt, Kind::Refresh, now).map(Caller::Refresh)
+        }
+        (
+            AuthStyle::Refresh | AuthStyle::Session | AuthStyle::AccessKey | AuthStyle::Management,
+            None,
+        ) => fail(
+            Code::MissingAuthorization,
+            format!("this operation needs `{expected}`"),
+        ),
+        (AuthStyle::Refresh, Some(jwt)) => {
+            verify(shared, state, jwt, Kind::Refresh, now).map(Caller::Refresh)
+        }
+        (AuthStyle::Session, Some(jwt)) => {
+            verify(shared, state, jwt, Kind::Session, now).map(Caller::Session)
+        }
+        (AuthStyle::AccessKey | AuthStyle::Management, Some(key)) => {
+            if shared.keys.verify(key) != Err(JwtError::NotAJwt) {
+                return fail(
+                    Code::WrongCredential,
+                    format!("a JWT where this operation needs `{expected}`"),
+                );
+            }
+            Ok(Caller::Key)
+        }
+    }
+}
+
+/// Verifies a JWT of the wanted kind: signature, issuer, kind, expiry, and that its session is
+/// known, not logged out, and its user still exists.
+pub(crate) fn verify(
+    shared: &Shared,
+    state: &State,
+    jwt: &str,
+    want: Kind,
+    now: u64,
+) -> Result<Token, Fail> {
+    let claims = match shared.keys.verify(jwt) {
+        Ok(claims) => claims,
+        Err(JwtError::NotAJwt) => {
+            return fail(
+                Code::WrongCredential,
+                format!(
+                    "expected a {}, got something that is not a JWT",
+                    want.name()
+                ),
+            );
+        }
+        Err(JwtError::BadSignature) => {
+            return fail(
+                Code::InvalidToken,
+                format!(
+                    "the {} does not verify with this emulator's key",
+                    want.name()
+                ),
+            );
+        }
+    };
+    let text = |name: &str| claims.get(name).and_then(Value::as_str).unwrap_or_default();
+    if text("iss") != shared.issuer {
+        return fail(
+            Code::InvalidToken,
+            format!(
+                "the {} was issued for another project or emulator",
+                want.name()
+            ),
+        );
+    }
+    if text("drn") != want.drn() {
+        let got = if text("drn") == Kind::Session.drn() {
+            Kind::Session.name()
+        } else {
+            Kind::Refresh.name()
+        };
+        return fail(
+            Code::WrongCredential,
+            format!("a {got} where this operation needs a {}", want.name()),
+        );
+    }
+    let exp = claims.get("exp").and_then(Value::as_u64).unwrap_or(0);
+    if exp <= now {
+        return fail(
+            Code::InvalidToken,
+            format!("the {} has expired", want.name()),
+        );
+    }
+    let sid = text("sid").to_owned();
+    let user_id = text("sub").to_owned();
+    match state.session(&sid) {
+        None => fail(
+            Code::InvalidToken,
+            format!("the {}'s session is unknown to the emulator", want.name()),
+        ),
+        Some(session) if session.revoked => fail(
+            Code::LoggedOut,
+            format!("the {}'s session was ended by a logout", want.name()),
+        ),
+        Some(session) if session.user_id != user_id || state.user(&user_id).is_none() => fail(
+            Code::InvalidToken,
+            format!("the {}'s user no longer exists", want.name()),
+        ),
+        Some(_) => Ok(Token {
+            sid,
+            user_id,
+            claims,
+        }),
+    }
+}
