@@ -24,7 +24,7 @@ use proc_macro2::TokenStream;
 pub use check::check;
 pub use diag::{Diagnostic, Diagnostics, LineCol};
 pub use expand::{Options, format, generate, generate_endpoint, generate_file};
-pub use load::{Spec, SpecFile, entry_name};
+pub use load::{Spec, SpecFile, entry_name, spec_file_paths};
 pub use names::{camel, snake};
 pub use ty::Ty;
 

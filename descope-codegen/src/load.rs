@@ -88,15 +88,16 @@ impl Spec {
             ));
             return diagnostics.into_result(Spec::default());
         }
-        let mut paths = Vec::new();
-        if let Err(e) = collect_json(dir, &mut paths) {
-            diagnostics.push(Diagnostic::file(
-                display,
-                format!("cannot read folder: {e}"),
-            ));
-        }
-        paths.retain(|p| p != &dir.join("schema.json"));
-        paths.sort();
+        let paths = match spec_file_paths(dir) {
+            Ok(paths) => paths,
+            Err(e) => {
+                diagnostics.push(Diagnostic::file(
+                    display,
+                    format!("cannot read folder: {e}"),
+                ));
+                Vec::new()
+            }
+        };
         let mut files = Vec::new();
         for path in paths {
             let relative = path.strip_prefix(dir).unwrap_or(&path);
@@ -142,6 +143,16 @@ impl Spec {
         }
         diagnostics.into_result(Spec { files })
     }
+}
+
+/// The spec files of folder `dir`: every `*.json` below it except the top-level `schema.json`, in
+/// sorted path order (the order the generator reads them in).
+pub fn spec_file_paths(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut paths = Vec::new();
+    collect_json(dir, &mut paths)?;
+    paths.retain(|p| p != &dir.join("schema.json"));
+    paths.sort();
+    Ok(paths)
 }
 
 fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

@@ -216,11 +216,8 @@ impl SpecDir {
         if !root.is_dir() {
             return Err(format!("spec folder {} not found", root.display()));
         }
-        let mut paths = Vec::new();
-        collect_json(root, &mut paths)
+        let paths = descope_codegen::spec_file_paths(root)
             .map_err(|e| format!("cannot read {}: {e}", root.display()))?;
-        paths.retain(|p| p != &root.join("schema.json"));
-        paths.sort();
         let mut files = Vec::new();
         for path in paths {
             let text = std::fs::read_to_string(&path)
@@ -281,18 +278,6 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
         .unwrap_or(path)
         .to_string_lossy()
         .replace('\\', "/")
-}
-
-fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_json(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "json") {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// Renders a spec file in the canonical layout.
