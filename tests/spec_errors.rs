@@ -88,6 +88,12 @@ const CASES: &[(&str, &str, Option<&str>, Option<usize>)] = &[
         Some(17),
     ),
     (
+        "optional_auth_on_refresh",
+        "`optional_auth` adds a per-call credential",
+        Some("otp.update_email.optional_auth"),
+        Some(13),
+    ),
+    (
         "empty_docs",
         "field `loginId` has empty `docs`; describe it in your own words",
         Some("otp.update_email.body.loginId.docs"),

@@ -626,3 +626,24 @@ async fn the_refresh_jwt_of_a_session_reply_authorizes_the_next_call() {
         .expect("reply");
     assert_eq!(sent.masked_email, "a***@example.org");
 }
+
+#[tokio::test]
+async fn a_step_up_sign_in_carries_the_users_refresh_jwt() {
+    let (server, client) = setup().await;
+    expect_post(
+        &server,
+        "/v1/auth/otp/signin/sms",
+        &refresh_auth(),
+        json!({"loginId": "ann", "loginOptions": {"stepup": true, "mfa": false}}),
+        json!({"maskedPhone": "+1****00"}),
+    )
+    .await;
+    let sent = client
+        .otp()
+        .sign_in(DeliveryMethod::Sms, "ann")
+        .login_options(LoginOptions::default().stepup(true))
+        .with_refresh_jwt(&refresh())
+        .await
+        .expect("reply");
+    assert_eq!(sent.masked_phone, "+1****00");
+}

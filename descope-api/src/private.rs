@@ -125,6 +125,11 @@ impl Call {
             name,
         }
     }
+
+    /// Replaces the authorization, for requests whose caller adds an optional credential.
+    pub fn set_auth(&mut self, auth: Auth) {
+        self.auth = auth;
+    }
 }
 
 impl fmt::Debug for Call {

@@ -226,6 +226,16 @@ impl Ctx<'_> {
                     ),
                 );
             }
+            if let Some(optional) = endpoint.optional_auth
+                && (optional.credential().is_none()
+                    || !matches!(endpoint.auth, AuthStyle::Project | AuthStyle::None))
+            {
+                self.error(
+                    &format!("{at}/optional_auth"),
+                    "`optional_auth` adds a per-call credential (`refresh`, `session` or \
+                     `access_key`) to an endpoint whose `auth` is `project` or `none`",
+                );
+            }
             self.path(&at, endpoint);
             let mut rust_names = BTreeMap::new();
             if let Some((arg, ..)) = endpoint.auth.credential() {

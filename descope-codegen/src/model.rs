@@ -153,6 +153,11 @@ pub struct Endpoint {
     pub path: String,
     /// Authorization style.
     pub auth: AuthStyle,
+    /// A credential the caller may add per call (`refresh` for step-up and MFA sign-ins): the
+    /// request gets a `with_<credential>` method that sends `Bearer <ProjectID>:<credential>`
+    /// instead of what `auth` says.
+    #[serde(default)]
+    pub optional_auth: Option<AuthStyle>,
     /// What the endpoint does (first line becomes the summary).
     pub docs: String,
     /// Placeholders of the path, each a string or a named enum.

@@ -572,16 +572,11 @@ async fn step_up_needs_the_users_refresh_jwt() {
             .login_options(LoginOptions::default().stepup(true))
     };
     assert_api_error(step_up().await, "E014001", 401);
-    // With the refresh JWT the project endpoint carries it: use raw HTTP for that header.
-    let raw = raw(&emulator);
-    let reply = raw
-        .post(
-            "/v1/auth/otp/signin/sms",
-            Some(&raw.bearer(refresh_of(&session).expose_secret())),
-            r#"{"loginId":"ann@example.com","loginOptions":{"stepup":true}}"#,
-        )
-        .await;
-    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    // With the user's refresh JWT on the request, the step-up goes through.
+    step_up()
+        .with_refresh_jwt(&refresh_of(&session))
+        .await
+        .expect("step-up sign-in sent");
     let stepped = verify(&emulator, &client, DeliveryMethod::Sms, "ann@example.com").await;
     assert_eq!(
         stepped.claims["amr"],

@@ -469,6 +469,7 @@ impl Run<'_> {
             method: op.method.clone(),
             path: op.path.clone(),
             auth: op.auth[0].clone(),
+            optional_auth: None,
             docs: String::new(),
             path_params,
             query,

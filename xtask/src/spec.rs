@@ -112,6 +112,9 @@ pub struct Endpoint {
     pub path: String,
     /// Auth style (`project`, `refresh`, ...).
     pub auth: String,
+    /// A credential the caller may add per call (`refresh` for step-up sign-ins).
+    #[serde(default)]
+    pub optional_auth: Option<String>,
     /// What the endpoint does.
     #[serde(default)]
     pub docs: String,
@@ -339,6 +342,9 @@ fn endpoint(e: &Endpoint, depth: usize) -> String {
     o.key("method", json(&e.method));
     o.key("path", json(&e.path));
     o.key("auth", json(&e.auth));
+    if let Some(optional) = &e.optional_auth {
+        o.key("optional_auth", json(optional));
+    }
     o.key("docs", json(&e.docs));
     for (key, fields) in [
         ("path_params", &e.path_params),

@@ -357,6 +357,28 @@ impl Gen<'_> {
             endpoint.method.as_str(),
             endpoint.path,
         ));
+        if let Some((arg, ty, ctor)) = endpoint.optional_auth.and_then(AuthStyle::credential) {
+            let method = format_ident!("with_{}", arg);
+            let arg = format_ident!("{}", arg);
+            let ty = format_ident!("{}", ty);
+            let ctor = format_ident!("{}", ctor);
+            let docs = doc(&format!(
+                "Sends the call with {} instead of {}: Descope needs the user's credential here \
+                 for step-up and MFA (`stepup` / `mfa` in the login options).",
+                endpoint
+                    .optional_auth
+                    .map(AuthStyle::header)
+                    .unwrap_or_default(),
+                endpoint.auth.header(),
+            ));
+            setters.extend(quote! {
+                #docs
+                pub fn #method(mut self, #arg: &#rt::#ty) -> Self {
+                    self.__call.set_auth(#rt::__private::Auth::#ctor(#arg));
+                    self
+                }
+            });
+        }
         let setters = (!setters.is_empty()).then(|| quote!(impl #request { #setters }));
         let validate = (!checks.is_empty()).then(|| {
             quote! {
