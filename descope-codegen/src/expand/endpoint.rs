@@ -23,6 +23,21 @@ enum Place {
 }
 
 impl Gen<'_> {
+    /// For an auth style whose credential the caller passes per call: the argument's name, its
+    /// type (`&RefreshJwt`), and the runtime `Auth` built from it.
+    fn credential(&self, style: AuthStyle) -> Option<(Ident, TokenStream, TokenStream)> {
+        let rt = &self.options.runtime;
+        let (arg, ty, ctor) = style.credential()?;
+        let arg = format_ident!("{}", arg);
+        let ty = format_ident!("{}", ty);
+        let ctor = format_ident!("{}", ctor);
+        Some((
+            arg.clone(),
+            quote!(&#rt::#ty),
+            quote!(#rt::__private::Auth::#ctor(#arg)),
+        ))
+    }
+
     fn request_ident(endpoint: &Endpoint) -> Ident {
         format_ident!("{}Request", camel(&endpoint.name))
     }
@@ -56,19 +71,13 @@ impl Gen<'_> {
         let mut args = Vec::new();
         let mut arg_docs = String::new();
         let management = endpoint.auth == AuthStyle::Management;
-        let (client, auth) = match (endpoint.auth, endpoint.auth.credential()) {
-            (_, Some((arg, ty, ctor))) => {
-                let arg = format_ident!("{}", arg);
-                let ty = format_ident!("{}", ty);
-                let ctor = format_ident!("{}", ctor);
-                args.push(quote!(#arg: &#rt::#ty));
+        let (client, auth) = match (endpoint.auth, self.credential(endpoint.auth)) {
+            (_, Some((arg, param, auth))) => {
+                args.push(quote!(#arg: #param));
                 arg_docs.push_str(&format!(
                     "- `{arg}`: the caller's credential for this endpoint.\n"
                 ));
-                (
-                    quote!(self.client),
-                    quote!(#rt::__private::Auth::#ctor(#arg)),
-                )
+                (quote!(self.client), auth)
             }
             (AuthStyle::Management, None) => (
                 quote!(self.client.client()),
@@ -140,7 +149,7 @@ impl Gen<'_> {
         let many = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         let optional = Self::fields(endpoint).any(|(p, f)| p != Place::Path && !f.required);
         let docs = doc(&format!(
-            "{}\n\n`{} {}`, sent with {}{}.\n\n{}{}The returned [`{request}`] sends itself when \
+            "{}\n\n`{} {}`, sent with {}{}.\n\n{}The returned [`{request}`] sends itself when \
              `.await`ed{}.",
             endpoint.docs.trim(),
             endpoint.method.as_str(),
@@ -156,14 +165,12 @@ impl Gen<'_> {
             } else {
                 format!("Arguments:\n{arg_docs}\n")
             },
-            "",
             if optional {
                 "; set optional fields on it first"
             } else {
                 ""
             },
         ));
-        let _ = lets.is_empty();
         quote! {
             #docs
             #many
@@ -357,11 +364,8 @@ impl Gen<'_> {
             endpoint.method.as_str(),
             endpoint.path,
         ));
-        if let Some((arg, ty, ctor)) = endpoint.optional_auth.and_then(AuthStyle::credential) {
+        if let Some((arg, param, auth)) = endpoint.optional_auth.and_then(|a| self.credential(a)) {
             let method = format_ident!("with_{}", arg);
-            let arg = format_ident!("{}", arg);
-            let ty = format_ident!("{}", ty);
-            let ctor = format_ident!("{}", ctor);
             let docs = doc(&format!(
                 "Sends the call with {} instead of {}: Descope needs the user's credential here \
                  for step-up and MFA (`stepup` / `mfa` in the login options).",
@@ -373,8 +377,8 @@ impl Gen<'_> {
             ));
             setters.extend(quote! {
                 #docs
-                pub fn #method(mut self, #arg: &#rt::#ty) -> Self {
-                    self.__call.set_auth(#rt::__private::Auth::#ctor(#arg));
+                pub fn #method(mut self, #arg: #param) -> Self {
+                    self.__call.set_auth(#auth);
                     self
                 }
             });
