@@ -8,7 +8,7 @@ use descope_api::types::{
 use descope_api::{Client, Error, RefreshJwt};
 use serde_json::json;
 use wiremock::matchers::{body_string, header, method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 mod support;
 
@@ -506,23 +506,6 @@ async fn a_malformed_reply_is_a_decode_error() {
 }
 
 // ---- client-side validation: nothing is sent -----------------------------------------------
-
-async fn nothing_is_sent() -> (MockServer, Client) {
-    let (server, client) = setup().await;
-    Mock::given(|_: &Request| true)
-        .respond_with(ResponseTemplate::new(200))
-        .expect(0)
-        .mount(&server)
-        .await;
-    (server, client)
-}
-
-fn invalid_field(error: Error) -> &'static str {
-    match error {
-        Error::InvalidArgument { field, .. } => field,
-        other => panic!("expected an invalid-argument error, got {other:?}"),
-    }
-}
 
 #[tokio::test]
 async fn empty_required_strings_fail_before_any_io() {

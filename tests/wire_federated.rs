@@ -5,11 +5,11 @@
 //! body in the shape Descope's document (or, where they differ, its SDKs) shows.
 
 use descope_api::types::{
-    JwtResponse, LoginOptions, PasskeyAttestation, PasskeyAuthenticatorAttachment,
+    LoginOptions, PasskeyAttestation, PasskeyAuthenticatorAttachment,
     PasskeyAuthenticatorSelection, PasskeyOptions, PasskeyResidentKey, PasskeyUserVerification,
     SignUpLoginOptions, SignUpUserProfile,
 };
-use descope_api::{Client, Error, RefreshJwt};
+use descope_api::{Client, RefreshJwt};
 use serde_json::{Value, json};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -119,20 +119,6 @@ fn project() -> Option<String> {
 
 fn with_refresh() -> Option<String> {
     Some(refresh_auth())
-}
-
-/// Checks a decoded [`session_reply`].
-fn assert_session(session: &JwtResponse) {
-    let session_jwt = session.session_jwt.as_ref().expect("a session JWT");
-    assert_eq!(session_jwt.expose_secret(), "session.jwt");
-    let refresh_jwt = session.refresh_jwt.as_ref().expect("a refresh JWT");
-    assert_eq!(refresh_jwt.expose_secret(), "refresh.jwt");
-    assert_eq!(session.session_expiration, 1_700_000_600);
-    assert!(session.first_seen);
-    assert_eq!(session.tenant_sso_id, "T9");
-    assert_eq!(session.user.user_id, "U1");
-    assert_eq!(session.user.login_ids, ["ann@example.com"]);
-    assert_eq!(session.user.user_tenants[0].tenant_name, "Acme");
 }
 
 /// The document's `LoginOptions` with every field set, as the redirect-style calls send it as
@@ -1154,23 +1140,6 @@ async fn webauthn_finish_add_device_replies_with_nothing() {
 }
 
 // ---- client-side checks --------------------------------------------------------------------
-
-async fn nothing_is_sent() -> (MockServer, Client) {
-    let (server, client) = setup().await;
-    Mock::given(|_: &Request| true)
-        .respond_with(ResponseTemplate::new(200))
-        .expect(0)
-        .mount(&server)
-        .await;
-    (server, client)
-}
-
-fn invalid_field(error: Error) -> &'static str {
-    match error {
-        Error::InvalidArgument { field, .. } => field,
-        other => panic!("expected an invalid-argument error, got {other:?}"),
-    }
-}
 
 #[tokio::test]
 async fn empty_required_values_fail_before_any_io() {

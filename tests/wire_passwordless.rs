@@ -5,10 +5,10 @@
 //! SDK headers, the exact JSON body, and the decoding of a reply shaped as Descope documents it.
 
 use descope_api::types::{
-    AccessKeyLoginOptions, JwtResponse, LoginOptions, NotpTemplateIds, SecurityQuestionAnswer,
+    AccessKeyLoginOptions, LoginOptions, NotpTemplateIds, SecurityQuestionAnswer,
     SignUpLoginOptions, SignUpUserProfile,
 };
-use descope_api::{AccessKey, Client, Error};
+use descope_api::{AccessKey, Client};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_string, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -48,20 +48,6 @@ async fn single_bare_get(server: &MockServer) -> Request {
 
 fn access_key_auth() -> String {
     format!("Bearer {PROJECT}:access-key")
-}
-
-/// The session every `JwtResponse` reply decodes from [`session_reply`].
-fn assert_session(session: &JwtResponse) {
-    let session_jwt = session.session_jwt.as_ref().expect("a session JWT");
-    assert_eq!(session_jwt.expose_secret(), "session.jwt");
-    let refresh_jwt = session.refresh_jwt.as_ref().expect("a refresh JWT");
-    assert_eq!(refresh_jwt.expose_secret(), "refresh.jwt");
-    assert_eq!(session.session_expiration, 1_700_000_600);
-    assert_eq!(session.cookie_max_age, 2_592_000);
-    assert!(session.first_seen);
-    assert_eq!(session.user.user_id, "U1");
-    assert_eq!(session.user.login_ids, ["ann@example.com"]);
-    assert_eq!(session.user.user_tenants[0].tenant_name, "Acme");
 }
 
 fn full_profile() -> SignUpUserProfile {
@@ -1609,23 +1595,6 @@ async fn access_key_exchange_with_every_field_and_required_only() {
 }
 
 // ---- client-side checks: nothing is sent ---------------------------------------------------
-
-async fn nothing_is_sent() -> (MockServer, Client) {
-    let (server, client) = setup().await;
-    Mock::given(|_: &Request| true)
-        .respond_with(ResponseTemplate::new(200))
-        .expect(0)
-        .mount(&server)
-        .await;
-    (server, client)
-}
-
-fn invalid_field(error: Error) -> &'static str {
-    match error {
-        Error::InvalidArgument { field, .. } => field,
-        other => panic!("expected an invalid-argument error, got {other:?}"),
-    }
-}
 
 #[tokio::test]
 async fn empty_required_values_fail_before_any_io() {

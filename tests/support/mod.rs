@@ -4,10 +4,11 @@
 
 pub mod fault;
 
-use descope_api::{Client, RefreshJwt, SessionJwt};
+use descope_api::types::JwtResponse;
+use descope_api::{Client, Error, RefreshJwt, SessionJwt};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 /// The project ID every wire test uses.
 pub const PROJECT: &str = "P2wireTestProject";
@@ -105,4 +106,39 @@ pub async fn expect_get(
         None => mock,
     };
     mock.respond_with(reply).expect(1).mount(server).await;
+}
+
+/// Checks a [`JwtResponse`] decoded from [`session_reply`].
+pub fn assert_session(session: &JwtResponse) {
+    let session_jwt = session.session_jwt.as_ref().expect("a session JWT");
+    assert_eq!(session_jwt.expose_secret(), "session.jwt");
+    let refresh_jwt = session.refresh_jwt.as_ref().expect("a refresh JWT");
+    assert_eq!(refresh_jwt.expose_secret(), "refresh.jwt");
+    assert_eq!(session.session_expiration, 1_700_000_600);
+    assert_eq!(session.cookie_max_age, 2_592_000);
+    assert!(session.first_seen);
+    assert_eq!(session.tenant_sso_id, "T9");
+    assert_eq!(session.user.user_id, "U1");
+    assert_eq!(session.user.login_ids, ["ann@example.com"]);
+    assert_eq!(session.user.user_tenants[0].tenant_name, "Acme");
+}
+
+/// A client whose server fails the test if it receives any request: for checks that must
+/// reject a call before any I/O.
+pub async fn nothing_is_sent() -> (MockServer, Client) {
+    let (server, client) = setup().await;
+    Mock::given(|_: &Request| true)
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    (server, client)
+}
+
+/// The field an invalid-argument error names; panics on any other error.
+pub fn invalid_field(error: Error) -> &'static str {
+    match error {
+        Error::InvalidArgument { field, .. } => field,
+        other => panic!("expected an invalid-argument error, got {other:?}"),
+    }
 }
