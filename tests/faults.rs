@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use descope_api::types::{DeliveryMethod, EmailCodeSent};
+use descope_api::auth::types::{DeliveryMethod, EmailCodeSent};
 use descope_api::{Client, Error, RequestExt, RetryPolicy};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

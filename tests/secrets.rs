@@ -7,8 +7,8 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use descope_api::__private::{self, Auth, Call, Method, Request};
-use descope_api::types::DeliveryMethod;
+use descope_api::__private::{self, Call, Credential, Endpoint, Method, Request};
+use descope_api::auth::types::DeliveryMethod;
 use descope_api::{
     AccessKey, Client, Error, ManagementKey, RefreshJwt, RequestExt, RetryPolicy, Secret,
     SessionJwt,
@@ -79,47 +79,51 @@ fn everything_about(err: &Error) -> String {
 
 /// A request shaped like generated ones, for the auth styles no OTP endpoint uses, and a secret
 /// in the query string.
-#[derive(Debug, descope_api::__private::serde::Serialize)]
-#[serde(crate = "descope_api::__private::serde")]
+#[derive(Clone, Debug)]
 struct Custom {
-    #[serde(skip)]
     call: Call,
-    #[serde(rename = "loginId")]
     login_id: String,
-    #[serde(skip)]
     token: Option<Secret>,
 }
 
 impl Request for Custom {
-    type Response = serde_json::Value;
+    type Reply = serde_json::Value;
 
-    fn call(&self) -> &Call {
-        &self.call
+    fn encode(self, out: &mut __private::Encoder) -> Result<Call, Error> {
+        out.body(&[("loginId", &self.login_id)]);
+        out.query(&[("token", &self.token)]);
+        Ok(self.call)
     }
 
-    fn decode(body: &[u8]) -> Result<serde_json::Value, serde_json::Error> {
+    fn decode(body: &[u8]) -> Result<serde_json::Value, descope_api::DecodeError> {
         __private::decode_json(body)
-    }
-
-    fn query(&self) -> Vec<(&'static str, String)> {
-        let mut pairs = Vec::new();
-        __private::push_query(&mut pairs, "token", &self.token);
-        pairs
     }
 }
 
 impl std::future::IntoFuture for Custom {
     type Output = Result<serde_json::Value, Error>;
-    type IntoFuture = __private::ResponseFuture<serde_json::Value>;
+    type IntoFuture = descope_api::ResponseFuture<serde_json::Value>;
 
     fn into_future(self) -> Self::IntoFuture {
         __private::send(self)
     }
 }
 
-fn custom(client: &Client, auth: Auth, method: Method, token: Option<&str>) -> Custom {
+static POST: Endpoint = Endpoint {
+    id: "test.custom",
+    method: Method::Post,
+    path: "/v1/custom",
+};
+
+static GET: Endpoint = Endpoint {
+    method: Method::Get,
+    ..POST
+};
+
+fn custom(client: &Client, auth: Credential<'_>, method: Method, token: Option<&str>) -> Custom {
+    let endpoint = if method == Method::Get { &GET } else { &POST };
     Custom {
-        call: Call::new(client, auth, method, "/v1/custom".into(), "test.custom"),
+        call: Call::new(client, endpoint, auth, &[]),
         login_id: "ann@example.com".into(),
         token: token.map(Secret::new),
     }
@@ -143,25 +147,24 @@ async fn every_call(client: &Client) -> Vec<Result<String, Error>> {
     assert_clean("request Debug", &format!("{verify:?} {verify:#?}"));
     results.push(verify.await.map(|r| format!("{r:?}")));
 
+    let session = SessionJwt::new(SESSION);
+    let access = AccessKey::new(ACCESS);
+    let management = client.with_management_key(ManagementKey::new(MANAGEMENT));
     let auths = [
-        Auth::session(&SessionJwt::new(SESSION)),
-        Auth::access_key(&AccessKey::new(ACCESS)),
-        Auth::management(&ManagementKey::new(MANAGEMENT)),
+        Credential::Session(&session),
+        Credential::AccessKey(&access),
+        Credential::Management(&management),
     ];
     for auth in auths {
         let request = custom(client, auth, Method::Post, None);
         assert_clean("request Debug", &format!("{request:?}"));
         results.push(request.await.map(|r| format!("{r:?}")));
     }
-    let request = custom(client, Auth::project(), Method::Get, Some(QUERY));
+    let request = custom(client, Credential::Project, Method::Get, Some(QUERY));
     assert_clean("request Debug", &format!("{request:?}"));
     results.push(request.await.map(|r| format!("{r:?}")));
-    let request = custom(
-        client,
-        Auth::refresh(&RefreshJwt::new(BAD_HEADER)),
-        Method::Post,
-        None,
-    );
+    let bad = RefreshJwt::new(BAD_HEADER);
+    let request = custom(client, Credential::Refresh(&bad), Method::Post, None);
     results.push(request.await.map(|r| format!("{r:?}")));
     results
 }
@@ -328,7 +331,15 @@ async fn no_secret_in_errors_debug_display_or_logs() {
             ManagementKey::new(MANAGEMENT)
         ),
         format!("{:?} {}", Secret::new(CODE), Secret::new(CODE)),
-        format!("{:?}", Auth::session(&SessionJwt::new(SESSION))),
+        format!(
+            "{:?}",
+            Call::new(
+                &Client::new(PROJECT).unwrap(),
+                &POST,
+                Credential::Session(&SessionJwt::new(SESSION)),
+                &[],
+            )
+        ),
     ] {
         assert_clean("credential", &shown);
     }
@@ -337,7 +348,7 @@ async fn no_secret_in_errors_debug_display_or_logs() {
     let logs = captured.text();
     for expected in [
         "descope.request",
-        "endpoint=\"otp.update_email\"",
+        "endpoint=\"auth.otp.update_email\"",
         "endpoint=\"test.custom\"",
         "attempt=4",
         "status=503",

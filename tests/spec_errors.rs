@@ -1,11 +1,16 @@
 //! Every bad-spec fixture under `tests/ui/specs/` fails with a located message naming the file
 //! and the entry, straight from the generator library (the trybuild cases check the same
-//! fixtures through rustc). Also: several problems in one file are all reported, and no input
-//! makes the generator panic.
+//! fixtures through rustc). Also: several problems in one file are all reported, and each bad
+//! fixture still expands, next to its errors, into an API that parses (the macro's stub).
 
 use std::path::Path;
 
-use descope_codegen::{Options, expand_dir};
+use descope_codegen::{Options, expand_dir, format};
+use descope_spec::{Api, Diagnostics};
+
+fn diagnostics(name: &str, display: &str) -> Diagnostics {
+    Api::load(&fixture(name), display).expect_err("the fixture is invalid")
+}
 
 /// (fixture, text the message must contain, entry, line)
 const CASES: &[(&str, &str, Option<&str>, Option<usize>)] = &[
@@ -112,11 +117,15 @@ fn each_bad_spec_is_reported_with_file_entry_and_position() {
     let mut failures = Vec::new();
     for &(name, message, entry, line) in CASES {
         let display = format!("specs/{name}");
-        let result = expand_dir(&fixture(name), &display, &Options::default());
-        let Err(diagnostics) = result else {
+        let expansion = expand_dir(&fixture(name), &display, &Options::default());
+        let diagnostics = expansion.diagnostics;
+        if diagnostics.is_empty() {
             failures.push(format!("{name}: expanded without error"));
             continue;
-        };
+        }
+        if let Err(e) = format(expansion.tokens) {
+            failures.push(format!("{name}: the stub expansion does not parse: {e}"));
+        }
         let found = diagnostics.0.iter().find(|d| d.message.contains(message));
         match found {
             None => failures.push(format!(
@@ -140,12 +149,7 @@ fn each_bad_spec_is_reported_with_file_entry_and_position() {
 
 #[test]
 fn several_problems_are_reported_in_one_run() {
-    let diagnostics = expand_dir(
-        &fixture("several_errors"),
-        "specs/several_errors",
-        &Options::default(),
-    )
-    .expect_err("the fixture is invalid");
+    let diagnostics = diagnostics("several_errors", "specs/several_errors");
     let messages: Vec<&str> = diagnostics.0.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(messages.len(), 3, "{diagnostics}");
     assert!(
@@ -164,12 +168,7 @@ fn several_problems_are_reported_in_one_run() {
 
 #[test]
 fn a_missing_folder_is_one_clear_error() {
-    let diagnostics = expand_dir(
-        &fixture("no_such_folder"),
-        "specs/no_such_folder",
-        &Options::default(),
-    )
-    .expect_err("there is no such folder");
+    let diagnostics = diagnostics("no_such_folder", "specs/no_such_folder");
     assert_eq!(diagnostics.0.len(), 1);
     assert!(
         diagnostics.0[0]
@@ -180,12 +179,7 @@ fn a_missing_folder_is_one_clear_error() {
 
 #[test]
 fn rendering_points_at_the_line() {
-    let diagnostics = expand_dir(
-        &fixture("unknown_type"),
-        "specs/unknown_type",
-        &Options::default(),
-    )
-    .expect_err("the fixture is invalid");
+    let diagnostics = diagnostics("unknown_type", "specs/unknown_type");
     let text = diagnostics.to_string();
     assert!(
         text.contains("  --> specs/unknown_type/otp.json:17:19"),

@@ -2,7 +2,7 @@
 //! the method, the exact path, the exact `Authorization` header, the SDK headers, the JSON body
 //! (with every field set, and with only the required ones) and the decoding of the reply.
 
-use descope_api::types::{
+use descope_api::auth::types::{
     DeliveryMethod, LoginOptions, PhoneMethod, SignUpLoginOptions, SignUpUser,
 };
 use descope_api::{Client, Error, RefreshJwt};

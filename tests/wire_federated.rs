@@ -4,7 +4,7 @@
 //! and JSON body (every field set, and only the required ones), and its reply is decoded from a
 //! body in the shape Descope's document (or, where they differ, its SDKs) shows.
 
-use descope_api::types::{
+use descope_api::auth::types::{
     LoginOptions, PasskeyAttestation, PasskeyAuthenticatorAttachment,
     PasskeyAuthenticatorSelection, PasskeyOptions, PasskeyResidentKey, PasskeyUserVerification,
     SignUpLoginOptions, SignUpUserProfile,

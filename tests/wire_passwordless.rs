@@ -4,7 +4,7 @@
 //! required ones; each asserts the method, the exact path, the exact `Authorization` header, the
 //! SDK headers, the exact JSON body, and the decoding of a reply shaped as Descope documents it.
 
-use descope_api::types::{
+use descope_api::auth::types::{
     AccessKeyLoginOptions, LoginOptions, NotpTemplateIds, SecurityQuestionAnswer,
     SignUpLoginOptions, SignUpUserProfile,
 };

@@ -16,7 +16,7 @@
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
-use descope_api::types::{DeliveryMethod, JwtResponse, PhoneMethod, UserResponse};
+use descope_api::auth::types::{DeliveryMethod, JwtResponse, PhoneMethod, UserResponse};
 use descope_api::{Client, Error, RefreshJwt};
 use descope_emulator::Emulator;
 

@@ -10,7 +10,7 @@
 
 use std::process::ExitCode;
 
-use descope_api::types::PhoneMethod;
+use descope_api::auth::types::PhoneMethod;
 use descope_api::{Client, RefreshJwt};
 
 #[tokio::main(flavor = "current_thread")]

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
+use crate::request::bearer;
 use crate::{Error, ManagementKey, RetryPolicy};
 
 const DEFAULT_MAX_RESPONSE_SIZE: usize = 4 * 1024 * 1024;
@@ -51,6 +52,8 @@ pub struct Client {
 
 struct Inner {
     project_id: String,
+    /// `Bearer <ProjectID>`, built once.
+    project_authorization: HeaderValue,
     base_url: String,
     management_key: Option<ManagementKey>,
     http: reqwest::Client,
@@ -108,6 +111,7 @@ impl Client {
     /// A management client using `key`.
     pub fn with_management_key(&self, key: ManagementKey) -> ManagementClient {
         ManagementClient {
+            authorization: bearer(self.project_id(), key.expose_secret()),
             client: self.clone(),
             key,
         }
@@ -130,6 +134,10 @@ impl Client {
 
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
+    }
+
+    pub(crate) fn project_authorization(&self) -> &HeaderValue {
+        &self.inner.project_authorization
     }
 }
 
@@ -290,6 +298,14 @@ impl ClientBuilder {
             )));
         }
         let headers = default_headers(&project_id, &self.headers)?;
+        let mut project_authorization =
+            HeaderValue::from_maybe_shared(bytes::Bytes::from(format!("Bearer {project_id}")))
+                .map_err(|_| {
+                    Error::Config(
+                        "project ID contains characters not allowed in an HTTP header".to_owned(),
+                    )
+                })?;
+        project_authorization.set_sensitive(true);
 
         // reqwest is built without a bundled crypto provider: use ring unless
         // the application already installed one.
@@ -305,6 +321,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 project_id,
+                project_authorization,
                 base_url,
                 management_key: self.management_key,
                 http,
@@ -373,12 +390,23 @@ impl fmt::Debug for ClientBuilder {
 pub struct ManagementClient {
     client: Client,
     key: ManagementKey,
+    /// `Bearer <ProjectID>:<ManagementKey>`, built once; or why the key cannot be sent.
+    authorization: Result<HeaderValue, &'static str>,
 }
 
 impl ManagementClient {
     /// The underlying client.
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// The project ID.
+    pub fn project_id(&self) -> &str {
+        self.client.project_id()
+    }
+
+    pub(crate) fn authorization(&self) -> Result<&HeaderValue, &'static str> {
+        self.authorization.as_ref().map_err(|reason| *reason)
     }
 
     /// The management key.

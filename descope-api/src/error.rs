@@ -64,9 +64,9 @@ pub enum Error {
     /// A 2xx response body could not be decoded.
     #[error("could not decode the Descope API response: {source}")]
     Decode {
-        /// The JSON error.
+        /// Where and why decoding failed (never the value found).
         #[source]
-        source: serde_json::Error,
+        source: DecodeError,
         /// The start of the response body (at most 512 bytes, lossy UTF-8).
         /// `Debug` shows only its length, as it may hold tokens.
         body: String,
@@ -179,6 +179,95 @@ impl fmt::Debug for Error {
         }
     }
 }
+
+/// Why a reply body could not be decoded: where, and what was expected. It never quotes the
+/// body, which may hold tokens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeError {
+    message: String,
+    line: usize,
+    column: usize,
+    category: Category,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Category {
+    Syntax,
+    Data,
+    Eof,
+}
+
+impl DecodeError {
+    /// From serde_json's error, keeping its position and class; its message, which may quote
+    /// values of the body, is replaced by a description of the class unless it is one of ours.
+    pub(crate) fn from_json(error: serde_json::Error) -> DecodeError {
+        use serde_json::error::Category as Json;
+        let category = match error.classify() {
+            Json::Eof => Category::Eof,
+            Json::Syntax | Json::Io => Category::Syntax,
+            Json::Data => Category::Data,
+        };
+        let text = error.to_string();
+        let text = text
+            .rfind(" at line ")
+            .map_or(text.as_str(), |i| &text[..i]);
+        let message = if category == Category::Data && text.starts_with("expected ")
+            || text.starts_with("integer out of range")
+            || text.starts_with("not a valid URL")
+        {
+            text.to_owned()
+        } else {
+            match category {
+                Category::Eof => "the body ends too early".to_owned(),
+                Category::Syntax => "the body is not valid JSON".to_owned(),
+                Category::Data => "a value does not fit the reply type".to_owned(),
+            }
+        };
+        DecodeError {
+            message,
+            line: error.line(),
+            column: error.column(),
+            category,
+        }
+    }
+
+    /// The 1-based line of the body where decoding failed.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The 1-based column of the body where decoding failed.
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// Whether the body ended before the JSON value did.
+    pub fn is_eof(&self) -> bool {
+        self.category == Category::Eof
+    }
+
+    /// Whether the body is not JSON.
+    pub fn is_syntax(&self) -> bool {
+        self.category == Category::Syntax
+    }
+
+    /// Whether the body is JSON of the wrong shape for the reply.
+    pub fn is_data(&self) -> bool {
+        self.category == Category::Data
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at line {} column {}",
+            self.message, self.line, self.column
+        )
+    }
+}
+
+impl std::error::Error for DecodeError {}
 
 /// A Descope error reply: a non-2xx status with an `errorCode`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -313,7 +402,7 @@ mod tests {
 
     #[test]
     fn decode_debug_hides_body() {
-        let source = serde_json::from_str::<u8>("x").unwrap_err();
+        let source = DecodeError::from_json(serde_json::from_str::<u8>("x").unwrap_err());
         let err = Error::Decode {
             source,
             body: r#"{"sessionJwt":"secret-token"}"#.into(),

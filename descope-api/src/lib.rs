@@ -38,9 +38,11 @@
 extern crate self as descope_api;
 
 mod client;
+mod codec;
 mod credentials;
 mod error;
 pub mod reliability;
+mod request;
 mod retry;
 mod transport;
 mod validate;
@@ -52,8 +54,9 @@ pub mod __private;
 pub use client::{Client, ClientBuilder, ManagementClient, default_base_url};
 pub use credentials::{AccessKey, ManagementKey, RefreshJwt, Secret, SessionJwt};
 pub use descope_macros::generate;
-pub use error::{ApiError, Error};
-pub use retry::{RequestExt, RetryPolicy};
+pub use error::{ApiError, DecodeError, Error};
+pub use request::{Configured, RequestExt, ResponseFuture};
+pub use retry::RetryPolicy;
 /// An absolute URL, as redirect-style endpoints return it (re-exported from the `url` crate).
 pub use url::Url;
 

@@ -54,4 +54,5 @@
 //! event with its `attempt` number, `latency_ms` and `status` or `error`, and each retry one with
 //! its `delay_ms`. Query strings, headers and bodies are never logged.
 
-pub use crate::retry::{Configured, RequestExt, RetryPolicy};
+pub use crate::request::{Configured, RequestExt};
+pub use crate::retry::RetryPolicy;

@@ -1,11 +1,7 @@
-//! [`RetryPolicy`] and the per-call overrides of [`RequestExt`].
+//! [`RetryPolicy`]: when a call is re-sent. A pure policy: the transport asks it.
 
 use std::fmt;
-use std::future::IntoFuture;
 use std::time::Duration;
-
-use crate::__private::{Request, ResponseFuture};
-use crate::Error;
 
 /// When and how often a call is re-sent.
 ///
@@ -16,7 +12,7 @@ use crate::Error;
 /// - a connection that could not be opened (refused, DNS failure, connect
 ///   timeout: nothing was sent) is retried on the same schedule;
 /// - nothing else is retried: not 429 (its `Retry-After` is reported by
-///   [`Error::retry_after`]), not other statuses, and not a failure after the
+///   [`Error::retry_after`](crate::Error::retry_after)), not other statuses, and not a failure after the
 ///   request may have reached the server (a timeout, a connection reset while
 ///   waiting for the reply), since Descope calls are not all idempotent.
 ///
@@ -25,7 +21,7 @@ use crate::Error;
 ///
 /// Set a policy for a whole client with
 /// [`ClientBuilder::retry_policy`](crate::ClientBuilder::retry_policy), or for
-/// one call with [`RequestExt::retry_policy`].
+/// one call with [`RequestExt::retry_policy`](crate::RequestExt::retry_policy).
 ///
 /// ```
 /// use std::time::Duration;
@@ -105,7 +101,7 @@ impl RetryPolicy {
     }
 
     /// Caps the whole call, all attempts and waits included. An attempt
-    /// running when the deadline passes fails with [`Error::Timeout`]; a
+    /// running when the deadline passes fails with [`Error::Timeout`](crate::Error::Timeout); a
     /// retry whose wait would end after it is not made, and the last
     /// failure is returned instead.
     #[must_use]
@@ -176,89 +172,6 @@ impl fmt::Debug for RetryPolicy {
             .field("retry_429_up_to", &self.retry_429_up_to)
             .field("deadline", &self.deadline)
             .finish()
-    }
-}
-
-/// Settings of one call that override the client's.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct CallOptions {
-    pub(crate) retry: Option<RetryPolicy>,
-    pub(crate) timeout: Option<Duration>,
-}
-
-/// Per-call settings for every request the endpoint methods return.
-///
-/// ```no_run
-/// # async fn demo(client: descope_api::Client) -> Result<(), descope_api::Error> {
-/// use std::time::Duration;
-/// use descope_api::types::DeliveryMethod;
-/// use descope_api::{RequestExt, RetryPolicy};
-///
-/// let sent = client
-///     .otp()
-///     .sign_in(DeliveryMethod::Email, "ann@example.com")
-///     .retry_policy(RetryPolicy::none())
-///     .timeout(Duration::from_secs(5))
-///     .await?;
-/// # let _ = sent;
-/// # Ok(()) }
-/// ```
-///
-/// Implemented for every generated request type. Should an endpoint have a
-/// field whose setter has the same name, call the trait's method explicitly:
-/// `RequestExt::timeout(request, duration)`.
-pub trait RequestExt: Request {
-    /// Uses `policy` for this call instead of the client's.
-    fn retry_policy(self, policy: RetryPolicy) -> Configured<Self> {
-        Configured::new(self).retry_policy(policy)
-    }
-
-    /// Allows each attempt of this call `timeout` instead of the client's
-    /// [`timeout`](crate::ClientBuilder::timeout).
-    fn timeout(self, timeout: Duration) -> Configured<Self> {
-        Configured::new(self).timeout(timeout)
-    }
-}
-
-impl<R: Request> RequestExt for R {}
-
-/// A request with per-call settings; `.await` it to send it.
-///
-/// Made by the methods of [`RequestExt`].
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until it is `.await`ed"]
-pub struct Configured<R> {
-    request: R,
-    options: CallOptions,
-}
-
-impl<R: Request> Configured<R> {
-    fn new(request: R) -> Configured<R> {
-        Configured {
-            request,
-            options: CallOptions::default(),
-        }
-    }
-
-    /// Uses `policy` for this call instead of the client's.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Configured<R> {
-        self.options.retry = Some(policy);
-        self
-    }
-
-    /// Allows each attempt of this call `timeout` instead of the client's.
-    pub fn timeout(mut self, timeout: Duration) -> Configured<R> {
-        self.options.timeout = Some(timeout);
-        self
-    }
-}
-
-impl<R: Request> IntoFuture for Configured<R> {
-    type Output = Result<R::Response, Error>;
-    type IntoFuture = ResponseFuture<R::Response>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        crate::transport::send_with(self.request, self.options)
     }
 }
 

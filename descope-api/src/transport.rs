@@ -1,62 +1,115 @@
-//! Sending a [`Request`]: attempts, retries, timeouts, and turning the reply into a result.
+//! Sending a call: attempts, retries, timeouts, and turning the reply into bytes or an error.
+//!
+//! Nothing here is generic: a call arrives as a [`Call`] and an [`Encoder`] holding the encoded
+//! body and query, and leaves as the reply body, so this code is compiled once for every
+//! endpoint.
 
 use std::time::Duration;
 
+use bytes::Bytes;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::__private::{Auth, Call, Method, Request, ResponseFuture, encode_path};
 use crate::error::excerpt;
-use crate::retry::{CallOptions, Cause};
+use crate::request::{BodyFuture, Call, CallOptions, Encoder, Method};
+use crate::retry::Cause;
 use crate::{ApiError, Client, Error};
 
-/// Validates `request`, then sends it with the client's settings and decodes the reply.
-///
-/// See the crate-internal contract in `__private` for the exact URL, headers
-/// and error mapping.
-pub fn send<R: Request>(request: R) -> ResponseFuture<R::Response> {
-    send_with(request, CallOptions::default())
-}
-
-/// [`send`] with per-call settings.
-pub(crate) fn send_with<R: Request>(
-    request: R,
+/// Starts a call: a future of the 2xx reply body.
+pub(crate) fn start(
+    call: Result<Call, Error>,
+    encoder: Encoder,
     options: CallOptions,
-) -> ResponseFuture<R::Response> {
-    let call = request.call();
+) -> BodyFuture {
+    let call = match call {
+        Ok(call) => call,
+        Err(error) => return Box::pin(std::future::ready(Err(error))),
+    };
     let span = tracing::debug_span!(
         "descope.request",
-        endpoint = call.name,
-        method = call.method.as_str(),
-        path = call.path.as_str(),
+        endpoint = call.endpoint.id,
+        method = call.endpoint.method.as_str(),
+        path = call.path(),
         status = tracing::field::Empty,
         attempt = tracing::field::Empty,
         latency_ms = tracing::field::Empty,
     );
-    Box::pin(
-        async move {
-            request.validate()?;
-            let template = prepare(&request)?;
-            let reply = with_retries(&request.call().client, &template, &options).await?;
-            if (200..300).contains(&reply.status) {
-                R::decode(&reply.body).map_err(|source| Error::Decode {
-                    source,
-                    body: excerpt(&reply.body),
-                })
-            } else {
-                Err(status_error(reply.status, reply.retry_after, &reply.body))
-            }
+    Box::pin(run(call, encoder, options).instrument(span))
+}
+
+async fn run(call: Call, encoder: Encoder, options: CallOptions) -> Result<Bytes, Error> {
+    if let Some(refusal) = call.refusal() {
+        return Err(refusal);
+    }
+    let prepared = prepare(&call, encoder)?;
+    let reply = with_retries(&call.client, &prepared, &options).await?;
+    if (200..300).contains(&reply.status) {
+        Ok(reply.body)
+    } else {
+        Err(status_error(reply.status, reply.retry_after, &reply.body))
+    }
+}
+
+/// What every attempt sends: built once, cloned cheaply per attempt (the body and the header
+/// are reference-counted).
+struct Prepared {
+    method: reqwest::Method,
+    url: reqwest::Url,
+    authorization: Option<HeaderValue>,
+    body: Option<Bytes>,
+}
+
+impl Prepared {
+    fn request(&self) -> reqwest::Request {
+        let mut request = reqwest::Request::new(self.method.clone(), self.url.clone());
+        let headers = request.headers_mut();
+        if let Some(authorization) = &self.authorization {
+            headers.insert(AUTHORIZATION, authorization.clone());
         }
-        .instrument(span),
-    )
+        if let Some(body) = &self.body {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            *request.body_mut() = Some(body.clone().into());
+        }
+        request
+    }
+}
+
+fn prepare(call: &Call, encoder: Encoder) -> Result<Prepared, Error> {
+    let client = &call.client;
+    let path = call.path();
+    let query = encoder.query.as_str();
+    let mut url = String::with_capacity(client.base_url().len() + path.len() + query.len());
+    url.push_str(client.base_url());
+    url.push_str(path);
+    url.push_str(query);
+    let url = reqwest::Url::parse(&url)
+        .map_err(|err| Error::Config(format!("the request URL is invalid: {err}")))?;
+    let method = match call.endpoint.method {
+        Method::Get => reqwest::Method::GET,
+        Method::Post => reqwest::Method::POST,
+        Method::Put => reqwest::Method::PUT,
+        Method::Patch => reqwest::Method::PATCH,
+        Method::Delete => reqwest::Method::DELETE,
+    };
+    let body = if call.endpoint.method.has_body() {
+        Some(Bytes::from(encoder.body.unwrap_or_else(|| b"{}".to_vec())))
+    } else {
+        None
+    };
+    Ok(Prepared {
+        method,
+        url,
+        authorization: call.authorization.clone(),
+        body,
+    })
 }
 
 /// A reply read in full (a non-2xx body possibly cut at the size limit).
 struct Reply {
     status: u16,
     retry_after: Option<u64>,
-    body: Vec<u8>,
+    body: Bytes,
 }
 
 /// Why an attempt failed without a reply.
@@ -75,17 +128,18 @@ impl From<Error> for Failure {
     }
 }
 
-/// Sends `template` until a reply or failure the policy does not retry, within the deadline.
+/// Sends `prepared` until a reply or failure the policy does not retry, within the deadline.
 async fn with_retries(
     client: &Client,
-    template: &reqwest::Request,
+    prepared: &Prepared,
     options: &CallOptions,
 ) -> Result<Reply, Error> {
     let policy = options.retry.as_ref().unwrap_or(client.retry_policy());
     let timeout = options.timeout.unwrap_or(client.timeout());
     let span = tracing::Span::current();
     let started = Instant::now();
-    let deadline = policy.deadline().map(|cap| started + cap);
+    // A deadline too far away to represent is no deadline.
+    let deadline = policy.deadline().and_then(|cap| started.checked_add(cap));
     let mut attempt = 0usize;
     let outcome = loop {
         attempt += 1;
@@ -94,9 +148,13 @@ async fn with_retries(
         let allowed = deadline.map_or(timeout, |end| {
             timeout.min(end.saturating_duration_since(attempt_started))
         });
-        let outcome = match tokio::time::timeout(allowed, attempt_once(client, template)).await {
-            Ok(outcome) => outcome,
-            Err(_elapsed) => Err(Failure::from(Error::Timeout)),
+        let outcome = match timeout_at(attempt_started, allowed) {
+            Some(end) => match tokio::time::timeout_at(end, attempt_once(client, prepared)).await {
+                Ok(outcome) => outcome,
+                Err(_elapsed) => Err(Failure::from(Error::Timeout)),
+            },
+            // A timeout too long to represent: no timeout.
+            None => attempt_once(client, prepared).await,
         };
         let latency_ms = millis(attempt_started.elapsed());
         let cause = match &outcome {
@@ -111,10 +169,11 @@ async fn with_retries(
             }
         };
         let delay = cause.and_then(|cause| policy.delay_before(attempt - 1, cause));
-        match delay {
-            Some(delay) if deadline.is_none_or(|end| Instant::now() + delay < end) => {
+        let wake = delay.and_then(|delay| Instant::now().checked_add(delay).map(|at| (delay, at)));
+        match wake {
+            Some((delay, at)) if deadline.is_none_or(|end| at < end) => {
                 tracing::debug!(attempt, delay_ms = millis(delay), "descope retry");
-                tokio::time::sleep(delay).await;
+                tokio::time::sleep_until(at).await;
             }
             _ => break outcome,
         }
@@ -123,18 +182,20 @@ async fn with_retries(
     outcome.map_err(|failure| failure.error)
 }
 
+/// When an attempt started at `start` and allowed `allowed` must end, if representable.
+fn timeout_at(start: Instant, allowed: Duration) -> Option<Instant> {
+    start.checked_add(allowed)
+}
+
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
-/// One attempt: send a copy of `template`, read the status, `Retry-After` and the body.
-async fn attempt_once(client: &Client, template: &reqwest::Request) -> Result<Reply, Failure> {
-    let request = template.try_clone().ok_or_else(|| {
-        Error::Config("the request body cannot be sent twice (a descope-api bug)".to_owned())
-    })?;
+/// One attempt: send a fresh copy of the request, read the status, `Retry-After` and the body.
+async fn attempt_once(client: &Client, prepared: &Prepared) -> Result<Reply, Failure> {
     let mut response = client
         .http()
-        .execute(request)
+        .execute(prepared.request())
         .await
         .map_err(|err| Failure {
             before_sending: err.is_connect(),
@@ -148,11 +209,19 @@ async fn attempt_once(client: &Client, template: &reqwest::Request) -> Result<Re
         .and_then(|value| value.trim().parse::<u64>().ok());
     let limit = client.max_response_size();
     let success = (200..300).contains(&status);
-    if success
-        && response
-            .content_length()
-            .is_some_and(|len| len > limit as u64)
+    let length = response.content_length();
+    if let Some(length) = length
+        && usize::try_from(length).is_ok_and(|length| length <= limit)
     {
+        // The whole body fits: let hyper collect it (a single chunk is not copied).
+        let body = response.bytes().await.map_err(transport_error)?;
+        return Ok(Reply {
+            status,
+            retry_after,
+            body,
+        });
+    }
+    if success && length.is_some() {
         return Err(Error::ResponseTooLarge { status, limit }.into());
     }
     let mut body = Vec::new();
@@ -170,55 +239,8 @@ async fn attempt_once(client: &Client, template: &reqwest::Request) -> Result<Re
     Ok(Reply {
         status,
         retry_after,
-        body,
+        body: Bytes::from(body),
     })
-}
-
-/// The request with its URL, `Authorization` header and body, ready to be copied per attempt.
-fn prepare<R: Request>(request: &R) -> Result<reqwest::Request, Error> {
-    let call: &Call = request.call();
-    let client = &call.client;
-    let mut url = format!("{}{}", client.base_url(), call.path);
-    for (i, (name, value)) in request.query().iter().enumerate() {
-        url.push(if i == 0 { '?' } else { '&' });
-        url.push_str(&encode_path(name));
-        url.push('=');
-        url.push_str(&encode_path(value));
-    }
-    let method = match call.method {
-        Method::Get => reqwest::Method::GET,
-        Method::Post => reqwest::Method::POST,
-        Method::Put => reqwest::Method::PUT,
-        Method::Patch => reqwest::Method::PATCH,
-        Method::Delete => reqwest::Method::DELETE,
-    };
-    let mut builder = client.http().request(method, url);
-    let authorization = match &call.auth {
-        Auth::None => None,
-        Auth::Project => Some(format!("Bearer {}", client.project_id())),
-        Auth::Bearer(credential) => Some(format!("Bearer {}:{credential}", client.project_id())),
-    };
-    if let Some(authorization) = authorization {
-        let mut value =
-            HeaderValue::from_str(&authorization).map_err(|_| Error::InvalidArgument {
-                field: "authorization",
-                reason: "the credential contains characters not allowed in an HTTP header"
-                    .to_owned(),
-            })?;
-        value.set_sensitive(true);
-        builder = builder.header(AUTHORIZATION, value);
-    }
-    if call.method.has_body() {
-        // Serialized once: every attempt sends these very bytes.
-        let body = serde_json::to_vec(request).map_err(|err| Error::InvalidArgument {
-            field: "body",
-            reason: format!("could not be serialized: {err}"),
-        })?;
-        builder = builder
-            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-            .body(body);
-    }
-    builder.build().map_err(transport_error)
 }
 
 fn transport_error(err: reqwest::Error) -> Error {

@@ -7,7 +7,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use crate::__private::{self, Auth, Call, Method, Request};
+use crate::__private::{self, Call, Credential, Endpoint, Method, Request};
 use crate::{Client, Error, RefreshJwt};
 
 /// What the server received.
@@ -83,55 +83,82 @@ fn test_client(base_url: &str) -> Client {
 }
 
 /// Mimics a generated request type.
-#[derive(serde::Serialize)]
+#[derive(Clone, Debug)]
 struct RefreshRequest {
-    #[serde(skip)]
     call: Call,
-    #[serde(rename = "loginId")]
     login_id: String,
-    #[serde(skip)]
     filter: Vec<String>,
 }
 
-#[derive(serde::Deserialize, Debug, Default)]
-#[serde(default, rename_all = "camelCase")]
+/// Mimics a generated reply type.
+#[derive(Debug, Default)]
 struct RefreshResponse {
     session_jwt: String,
-    #[serde(deserialize_with = "__private::de::int64")]
     expiration: i64,
 }
 
-impl Request for RefreshRequest {
-    type Response = RefreshResponse;
-
-    fn call(&self) -> &Call {
-        &self.call
-    }
-
-    fn decode(body: &[u8]) -> Result<RefreshResponse, serde_json::Error> {
-        __private::decode_json(body)
-    }
-
-    fn validate(&self) -> Result<(), Error> {
-        __private::check_required("loginId", &self.login_id)
-    }
-
-    fn query(&self) -> Vec<(&'static str, String)> {
-        let mut pairs = Vec::new();
-        __private::push_query(&mut pairs, "filter", &self.filter);
-        pairs
+impl __private::Object for RefreshResponse {
+    fn field(&mut self, key: &str) -> Option<__private::Slot<'_>> {
+        Some(match key {
+            "sessionJwt" => __private::Fill::slot(&mut self.session_jwt),
+            "expiration" => __private::Fill::slot(&mut self.expiration),
+            _ => return None,
+        })
     }
 }
 
-fn request(client: &Client, auth: Auth, method: Method, login_id: &str) -> RefreshRequest {
+impl __private::Fill for RefreshResponse {
+    fn slot(&mut self) -> __private::Slot<'_> {
+        __private::Slot::Object(self)
+    }
+}
+
+impl Request for RefreshRequest {
+    type Reply = RefreshResponse;
+
+    fn encode(self, out: &mut __private::Encoder) -> Result<Call, Error> {
+        __private::check_required("loginId", &self.login_id)?;
+        if self.call.endpoint.method.has_body() {
+            out.body(&[("loginId", &self.login_id)]);
+        }
+        out.query(&[("filter", &self.filter)]);
+        Ok(self.call)
+    }
+
+    fn decode(body: &[u8]) -> Result<RefreshResponse, crate::DecodeError> {
+        __private::decode_json(body)
+    }
+}
+
+fn endpoint(method: Method) -> &'static Endpoint {
+    static POST: Endpoint = Endpoint {
+        id: "auth.refresh",
+        method: Method::Post,
+        path: "/v1/auth/refresh",
+    };
+    static GET: Endpoint = Endpoint {
+        method: Method::Get,
+        ..POST
+    };
+    static DELETE: Endpoint = Endpoint {
+        method: Method::Delete,
+        ..POST
+    };
+    match method {
+        Method::Get => &GET,
+        Method::Delete => &DELETE,
+        _ => &POST,
+    }
+}
+
+fn request(
+    client: &Client,
+    auth: Credential<'_>,
+    method: Method,
+    login_id: &str,
+) -> RefreshRequest {
     RefreshRequest {
-        call: Call::new(
-            client,
-            auth,
-            method,
-            "/v1/auth/refresh".into(),
-            "auth.refresh",
-        ),
+        call: Call::new(client, endpoint(method), auth, &[]),
         login_id: login_id.into(),
         filter: Vec::new(),
     }
@@ -146,10 +173,15 @@ async fn post_sends_exact_headers_and_body() {
     ))
     .await;
     let client = test_client(&base_url);
-    let auth = Auth::refresh(&RefreshJwt::new("rjwt"));
-    let response = __private::send(request(&client, auth, Method::Post, "a@b.co"))
-        .await
-        .unwrap();
+    let jwt = RefreshJwt::new("rjwt");
+    let response = __private::send(request(
+        &client,
+        Credential::Refresh(&jwt),
+        Method::Post,
+        "a@b.co",
+    ))
+    .await
+    .unwrap();
     assert_eq!(response.session_jwt, "s");
     assert_eq!(response.expiration, 1_700_000_000);
 
@@ -169,7 +201,7 @@ async fn post_sends_exact_headers_and_body() {
 async fn get_sends_query_and_no_body() {
     let (base_url, server) = serve_once(reply("200 OK", "", "")).await;
     let client = test_client(&base_url);
-    let mut req = request(&client, Auth::project(), Method::Get, "x");
+    let mut req = request(&client, Credential::Project, Method::Get, "x");
     req.filter = vec!["a b".into(), "c&d".into()];
     let response = __private::send(req).await.unwrap();
     assert_eq!(response.session_jwt, "");
@@ -188,7 +220,7 @@ async fn get_sends_query_and_no_body() {
 async fn auth_none_sends_no_authorization() {
     let (base_url, server) = serve_once(reply("200 OK", "", "{}")).await;
     let client = test_client(&base_url);
-    __private::send(request(&client, Auth::none(), Method::Delete, "x"))
+    __private::send(request(&client, Credential::None, Method::Delete, "x"))
         .await
         .unwrap();
     let received = server.await.unwrap();
@@ -206,10 +238,15 @@ async fn descope_error_becomes_api_error() {
     ))
     .await;
     let client = test_client(&base_url);
-    let auth = Auth::refresh(&RefreshJwt::new("rjwt-secret"));
-    let err = __private::send(request(&client, auth, Method::Post, "x"))
-        .await
-        .unwrap_err();
+    let jwt = RefreshJwt::new("rjwt-secret");
+    let err = __private::send(request(
+        &client,
+        Credential::Refresh(&jwt),
+        Method::Post,
+        "x",
+    ))
+    .await
+    .unwrap_err();
     let api = err.api_error().expect("api error");
     assert_eq!(api.status, 429);
     assert_eq!(api.code, "E130429");
@@ -226,7 +263,7 @@ async fn descope_error_becomes_api_error() {
 async fn other_error_becomes_http_error() {
     let (base_url, _server) = serve_once(reply("502 Bad Gateway", "", "upstream down")).await;
     let client = test_client(&base_url);
-    let err = __private::send(request(&client, Auth::project(), Method::Post, "x"))
+    let err = __private::send(request(&client, Credential::Project, Method::Post, "x"))
         .await
         .unwrap_err();
     assert!(
@@ -236,7 +273,7 @@ async fn other_error_becomes_http_error() {
     let (base_url, _server) = serve_once(reply("400 Bad Request", "", r#"{"errorCode":""}"#)).await;
     let err = __private::send(request(
         &test_client(&base_url),
-        Auth::project(),
+        Credential::Project,
         Method::Post,
         "x",
     ))
@@ -249,7 +286,7 @@ async fn other_error_becomes_http_error() {
 async fn bad_success_body_is_decode_error() {
     let (base_url, _server) = serve_once(reply("200 OK", "", "not json")).await;
     let client = test_client(&base_url);
-    let err = __private::send(request(&client, Auth::project(), Method::Post, "x"))
+    let err = __private::send(request(&client, Credential::Project, Method::Post, "x"))
         .await
         .unwrap_err();
     assert!(
@@ -262,7 +299,7 @@ async fn bad_success_body_is_decode_error() {
 async fn validation_fails_before_io() {
     // Nothing listens on port 9; validation must fail first.
     let client = test_client("http://127.0.0.1:9");
-    let err = __private::send(request(&client, Auth::project(), Method::Post, " "))
+    let err = __private::send(request(&client, Credential::Project, Method::Post, " "))
         .await
         .unwrap_err();
     assert_eq!(
@@ -279,7 +316,7 @@ async fn slow_server_times_out() {
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();
-    let err = __private::send(request(&client, Auth::project(), Method::Post, "x"))
+    let err = __private::send(request(&client, Credential::Project, Method::Post, "x"))
         .await
         .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
@@ -295,7 +332,7 @@ async fn refused_connection_is_transport_error() {
         .retry_policy(crate::RetryPolicy::default().with_delays([Duration::from_millis(1); 3]))
         .build()
         .unwrap();
-    let mut req = request(&client, Auth::project(), Method::Get, "x");
+    let mut req = request(&client, Credential::Project, Method::Get, "x");
     req.filter = vec!["secret-query".into()];
     let err = __private::send(req).await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");

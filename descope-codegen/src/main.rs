@@ -10,7 +10,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use descope_codegen::{Options, Spec, check, format, generate, generate_endpoint, generate_file};
+use descope_codegen::{Api, Options, format, generate, generate_endpoint, generate_file};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -49,15 +49,16 @@ fn run(command: &str, target: &str, endpoint: Option<&str>) -> Result<String, St
     } else {
         (path.to_path_buf(), target.trim_end_matches('/').to_owned())
     };
-    let spec = Spec::load(&dir, &display).map_err(|d| d.to_string())?;
-    check(&spec).into_result(()).map_err(|d| d.to_string())?;
+    let api = Api::load(&dir, &display).map_err(|d| d.to_string())?;
     let options = Options::default();
     if command == "check" {
-        let endpoints: usize = spec.files.iter().map(|f| f.spec.endpoints.len()).sum();
+        let endpoints = api.endpoints().count();
         return Ok(format!(
-            "{}: {} files, {endpoints} endpoints, no problems\n",
-            display,
-            spec.files.len()
+            "{display}: {} files, {} areas, {} groups, {endpoints} endpoints, {} types, no problems\n",
+            api.files.len(),
+            api.areas.len(),
+            api.groups.len(),
+            api.types.len(),
         ));
     }
     if command != "expand" {
@@ -66,23 +67,31 @@ fn run(command: &str, target: &str, endpoint: Option<&str>) -> Result<String, St
         ));
     }
     let tokens = if path.is_file() {
-        let file = spec
+        let file = api
             .files
             .iter()
-            .find(|f| f.path.as_deref().is_some_and(|p| same_file(p, path)))
+            .position(|f| f.path.as_deref().is_some_and(|p| same_file(p, path)))
             .ok_or_else(|| format!("{target} is not part of the spec folder {display}"))?;
+        let file_id = descope_codegen::spec::FileId(file);
         match endpoint {
-            None => generate_file(&spec, file, &options),
+            None => generate_file(&api, file_id, &options),
             Some(name) => {
-                let group = file
-                    .group_name()
+                let group = api.files[file]
+                    .group
                     .ok_or_else(|| format!("{target} declares no group"))?;
-                generate_endpoint(&spec, group, name, &options)
-                    .ok_or_else(|| format!("no endpoint `{name}` in group `{group}`"))?
+                let id = api
+                    .group(group)
+                    .endpoints
+                    .iter()
+                    .find(|e| e.name == name)
+                    .map(|e| e.id.clone())
+                    .ok_or_else(|| format!("no endpoint `{name}` in {target}"))?;
+                generate_endpoint(&api, &id, &options)
+                    .ok_or_else(|| format!("no endpoint `{name}` in {target}"))?
             }
         }
     } else {
-        generate(&spec, &options)
+        generate(&api, &options)
     };
     format(tokens).map_err(|e| format!("generated code does not parse (a generator bug): {e}"))
 }

@@ -119,27 +119,24 @@ fn expand(args: &Args, caller_file: Option<PathBuf>) -> TokenStream {
         options.runtime = quote!(#runtime);
     }
     options.client_ext = args.client_ext.clone();
-    match descope_codegen::expand_dir(&base.join(&written), &written, &options) {
-        Ok(expansion) => {
-            let tracked = expansion.files.iter().map(|path| {
-                let path = path.to_string_lossy();
-                quote!(
-                    const _: &[u8] = ::core::include_bytes!(#path);
-                )
-            });
-            let tokens = expansion.tokens;
-            quote! {
-                #(#tracked)*
-                #tokens
-            }
-        }
-        Err(diagnostics) => diagnostics
-            .0
-            .iter()
-            .map(|d| {
-                let message = d.to_string();
-                quote_spanned!(span=> ::core::compile_error!(#message);)
-            })
-            .collect(),
+    let expansion = descope_codegen::expand_dir(&base.join(&written), &written, &options);
+    let tracked = expansion.files.iter().map(|path| {
+        let path = path.to_string_lossy();
+        quote!(
+            const _: &[u8] = ::core::include_bytes!(#path);
+        )
+    });
+    // On a spec error: every problem as a compile error, and next to them the API generated
+    // from the model completed around the problems, so the user's own code compiles against it
+    // and they see the real errors only, not a cascade (thiserror's `fallback.rs` idea).
+    let errors = expansion.diagnostics.0.iter().map(|d| {
+        let message = d.to_string();
+        quote_spanned!(span=> ::core::compile_error!(#message);)
+    });
+    let tokens = expansion.tokens;
+    quote! {
+        #(#errors)*
+        #(#tracked)*
+        #tokens
     }
 }

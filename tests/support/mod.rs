@@ -4,7 +4,7 @@
 
 pub mod fault;
 
-use descope_api::types::JwtResponse;
+use descope_api::auth::types::JwtResponse;
 use descope_api::{Client, Error, RefreshJwt, SessionJwt};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path};

@@ -1,159 +1,134 @@
-//! One endpoint: a method on the group, a request type, a reply type.
+//! One endpoint: a method on the group's accessor and a request type.
 //!
-//! The method takes the credential, the path parameters and the required fields as arguments, so
-//! none can be forgotten; it returns the request, whose setters fill optional fields and which
-//! sends itself when awaited (`IntoFuture`).
+//! The method takes the credential, the path parameters and the required fields as arguments,
+//! so none can be forgotten; it returns the request, whose setters fill optional fields and
+//! which sends itself when awaited (`IntoFuture`). What the request does when sent is the
+//! runtime's: the request only lists its fields for the encoder and names its reply.
 
+use descope_spec::{
+    AuthStyle, Endpoint, Format, GroupId, Handle, Param, Place, Presence, Reply, Type,
+};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::object::field_doc;
-use super::rust_ty::Site;
-use super::{Gen, doc, parse_ty};
-use crate::model::{AuthStyle, Content, Endpoint, Field, Format, Group, Source};
-use crate::names::camel;
-use crate::ty::Ty;
-
-/// Where a request field travels.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Place {
-    Path,
-    Query,
-    Body,
-}
+use super::types::{Setter, field_doc};
+use super::{Gen, Site, doc, summary};
 
 impl Gen<'_> {
-    /// For an auth style whose credential the caller passes per call: the argument's name, its
-    /// type (`&RefreshJwt`), and the runtime `Auth` built from it.
-    fn credential(&self, style: AuthStyle) -> Option<(Ident, TokenStream, TokenStream)> {
-        let rt = &self.options.runtime;
-        let (arg, ty, ctor) = style.credential()?;
-        let arg = format_ident!("{}", arg);
-        let ty = format_ident!("{}", ty);
-        let ctor = format_ident!("{}", ctor);
+    /// For an auth style whose credential the caller passes: the argument's name and type.
+    fn credential_arg(&self, style: AuthStyle) -> Option<(Ident, TokenStream, TokenStream)> {
+        let rt = self.rt();
+        let (arg, ty, _) = style.credential()?;
+        let arg = format_ident!("{arg}");
+        let ty = format_ident!("{ty}");
+        let variant = match style {
+            AuthStyle::Refresh => quote!(Refresh),
+            AuthStyle::Session => quote!(Session),
+            _ => quote!(AccessKey),
+        };
         Some((
             arg.clone(),
             quote!(&#rt::#ty),
-            quote!(#rt::__private::Auth::#ctor(#arg)),
+            quote!(__rt::Credential::#variant(#arg)),
         ))
     }
 
-    fn request_ident(endpoint: &Endpoint) -> Ident {
-        format_ident!("{}Request", camel(&endpoint.name))
-    }
-
-    fn reply_ty(&self, endpoint: &Endpoint) -> TokenStream {
-        match &endpoint.response {
-            None => quote!(()),
-            Some(r) if r.content == Content::Text => quote!(::std::string::String),
-            Some(r) => match &r.type_name {
-                Some(text) => self.rust_ty(&parse_ty(text), false, Site::Group),
-                None => {
-                    let ident = format_ident!("{}Response", camel(&endpoint.name));
-                    quote!(#ident)
-                }
-            },
+    /// The reply type of an endpoint, named from its group module.
+    fn reply_ty(&self, group: GroupId, endpoint: &Endpoint) -> TokenStream {
+        let site = Site::Group(group);
+        match endpoint.reply {
+            Reply::Empty => quote!(()),
+            Reply::Text => quote!(String),
+            Reply::Object(id) => self.type_path(id, site),
+            Reply::Array(id) => {
+                let item = self.type_path(id, site);
+                quote!(Vec<#item>)
+            }
         }
     }
 
-    fn fields(endpoint: &Endpoint) -> impl Iterator<Item = (Place, &Field)> {
-        let path = endpoint.path_params.iter().map(|f| (Place::Path, f));
-        let query = endpoint.query.iter().map(|f| (Place::Query, f));
-        let body = endpoint.body.iter().map(|f| (Place::Body, f));
-        path.chain(query).chain(body)
-    }
-
     /// The method on the group's accessor.
-    pub(super) fn endpoint_method(&self, group: &Group, endpoint: &Endpoint) -> TokenStream {
-        let rt = &self.options.runtime;
+    pub(super) fn endpoint_method(&self, group_id: GroupId, endpoint: &Endpoint) -> TokenStream {
+        let group = self.api.group(group_id);
+        let site = Site::Group(group_id);
         let name = format_ident!("{}", endpoint.name);
-        let request = Self::request_ident(endpoint);
+        let request = format_ident!("{}", endpoint.request);
+        let management = group.handle == Handle::Management;
         let mut args = Vec::new();
         let mut arg_docs = String::new();
-        let management = endpoint.auth == AuthStyle::Management;
-        let (client, auth) = match (endpoint.auth, self.credential(endpoint.auth)) {
-            (_, Some((arg, param, auth))) => {
+        let client = if management {
+            quote!(self.client.client())
+        } else {
+            quote!(self.client)
+        };
+        let credential = match (endpoint.auth, self.credential_arg(endpoint.auth)) {
+            (_, Some((arg, param, credential))) => {
                 args.push(quote!(#arg: #param));
                 arg_docs.push_str(&format!(
                     "- `{arg}`: the caller's credential for this endpoint.\n"
                 ));
-                (quote!(self.client), auth)
+                credential
             }
-            (AuthStyle::Management, None) => (
-                quote!(self.client.client()),
-                quote!(#rt::__private::Auth::management(self.client.key())),
-            ),
-            (AuthStyle::Project, None) => {
-                (quote!(self.client), quote!(#rt::__private::Auth::project()))
+            (AuthStyle::Management, None) if management => {
+                quote!(__rt::Credential::Management(self.client))
             }
-            _ => (quote!(self.client), quote!(#rt::__private::Auth::none())),
+            (AuthStyle::Project, None) => quote!(__rt::Credential::Project),
+            _ => quote!(__rt::Credential::None),
         };
-        let mut lets = TokenStream::new();
+        let mut segments = Vec::new();
         let mut inits = TokenStream::new();
-        let mut path_args = Vec::new();
-        for (place, field) in Self::fields(endpoint) {
-            let ident = Self::field_ident(field);
-            let ty = parse_ty(&field.ty);
-            if let Some(Source::ProjectId) = field.source {
-                let project = if management {
-                    quote!(self.client.client().project_id())
-                } else {
-                    quote!(self.client.project_id())
-                };
-                path_args.push(quote!(#rt::__private::encode_path(#project)));
+        for param in &endpoint.params {
+            let ident = format_ident!("{}", param.rust);
+            let wire = &param.wire;
+            if param.source.is_some() {
+                segments.push(quote!((#wire, self.client.project_id())));
                 arg_docs.push_str(&format!(
-                    "- `{}` in the path is the client's project ID.\n",
-                    field.name
+                    "- `{wire}` in the path is the client's project ID.\n"
                 ));
                 continue;
             }
-            if place == Place::Path || field.required {
-                let (arg_ty, convert) = self.arg(&ty, field.secret, Site::Group, &quote!(#ident));
-                args.push(quote!(#ident: #arg_ty));
+            if param.is_argument() {
                 arg_docs.push_str(&format!(
-                    "- `{ident}` (`{}`): {}\n",
-                    field.name,
-                    field_doc(field).replace("\n\n", " ").replace('\n', " ")
+                    "- `{ident}` (`{wire}`): {}\n",
+                    param_doc(param).replace("\n\n", " ").replace('\n', " ")
                 ));
-                if place == Place::Path {
-                    if ty == Ty::String {
-                        lets.extend(quote!(let #ident: ::std::string::String = #ident.into();));
-                        path_args.push(quote!(#rt::__private::encode_path(&#ident)));
-                        inits.extend(quote!(#ident,));
+            }
+            match param.place {
+                Place::Path => {
+                    if matches!(param.ty, Type::Enum(_)) {
+                        let ty = self.rust_ty(&param.ty, false, site);
+                        args.push(quote!(#ident: #ty));
+                        segments.push(quote!((#wire, #ident.as_str())));
                     } else {
-                        path_args.push(quote!(#ident.as_str()));
+                        args.push(quote!(#ident: impl ::std::convert::AsRef<str>));
+                        segments.push(quote!((#wire, #ident.as_ref())));
                     }
-                } else {
+                }
+                _ if param.is_argument() => {
+                    let (arg_ty, convert) = self.arg(&param.ty, param.secret, site, &ident);
+                    args.push(quote!(#ident: #arg_ty));
                     inits.extend(quote!(#ident: #convert,));
                 }
-            } else {
-                let init = match &field.default {
-                    Some(value) => self.default_expr(&ty, value, Site::Group),
-                    None => quote!(::std::option::Option::None),
-                };
-                inits.extend(quote!(#ident: #init,));
+                _ => {
+                    let init = self.initial(&param.ty, &param.presence, param.is_option(), site);
+                    inits.extend(quote!(#ident: #init,));
+                }
             }
         }
-        let path = if path_args.is_empty() {
-            let path = &endpoint.path;
-            quote!(::std::string::String::from(#path))
-        } else {
-            let mut template = endpoint.path.clone();
-            for placeholder in crate::check::placeholders(&endpoint.path) {
-                template = template.replace(&format!("{{{placeholder}}}"), "{}");
-            }
-            quote!(::std::format!(#template, #(#path_args),*))
-        };
-        let method = format_ident!("{}", camel(&endpoint.method.as_str().to_lowercase()));
-        let id = format!("{}.{}", group.name, endpoint.name);
+        let method = format_ident!("{}", camel_method(endpoint.method.as_str()));
+        let id = &endpoint.id;
+        let path = &endpoint.path.text;
         let many = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-        let optional = Self::fields(endpoint).any(|(p, f)| p != Place::Path && !f.required);
+        let optional = endpoint
+            .params
+            .iter()
+            .any(|p| !p.is_argument() && p.source.is_none());
         let docs = doc(&format!(
             "{}\n\n`{} {}`, sent with {}{}.\n\n{}The returned [`{request}`] sends itself when \
              `.await`ed{}.",
             endpoint.docs.trim(),
             endpoint.method.as_str(),
-            endpoint.path,
+            endpoint.path.text,
             endpoint.auth.header(),
             if management {
                 " (the client's management key)"
@@ -175,14 +150,16 @@ impl Gen<'_> {
             #docs
             #many
             pub fn #name(&self, #(#args),*) -> #request {
-                #lets
                 #request {
-                    __call: #rt::__private::Call::new(
+                    __call: __rt::Call::new(
                         #client,
-                        #auth,
-                        #rt::__private::Method::#method,
-                        #path,
-                        #id,
+                        &__rt::Endpoint {
+                            id: #id,
+                            method: __rt::Method::#method,
+                            path: #path,
+                        },
+                        #credential,
+                        &[#(#segments),*],
                     ),
                     #inits
                 }
@@ -190,37 +167,161 @@ impl Gen<'_> {
         }
     }
 
-    /// The checks run before sending on the value of `field` at `place` (a place expression):
-    /// emptiness of required strings, `format`s, and the same for the fields of the shared input
-    /// types it holds (named like `user.email` in errors). `optional` says whether the value is
-    /// an `Option`.
-    #[allow(clippy::too_many_arguments)]
+    /// The request type, its setters and its `Request` and `IntoFuture` impls.
+    pub(super) fn endpoint_items(&self, group_id: GroupId, endpoint: &Endpoint) -> TokenStream {
+        let rt = self.rt();
+        let group = self.api.group(group_id);
+        let site = Site::Group(group_id);
+        let request = format_ident!("{}", endpoint.request);
+        let reply = self.reply_ty(group_id, endpoint);
+        let mut members = TokenStream::new();
+        let mut setters = TokenStream::new();
+        let mut checks = TokenStream::new();
+        let mut body = Vec::new();
+        let mut query = Vec::new();
+        for param in endpoint.params.iter().filter(|p| p.place != Place::Path) {
+            let ident = format_ident!("{}", param.rust);
+            let wire = &param.wire;
+            let base = self.rust_ty(&param.ty, param.secret, site);
+            let member_ty = if param.is_option() {
+                quote!(Option<#base>)
+            } else {
+                base
+            };
+            members.extend(quote!(#ident: #member_ty,));
+            match param.place {
+                Place::Query => query.push(quote!((#wire, &self.#ident))),
+                _ => body.push(quote!((#wire, &self.#ident))),
+            }
+            checks.extend(self.value_checks(
+                &param.ty,
+                (
+                    param.secret,
+                    param.format,
+                    param.presence == Presence::Required,
+                ),
+                &quote!(self.#ident),
+                param.is_option(),
+                wire,
+                0,
+            ));
+            if !param.is_argument() {
+                let docs = format!("{}\n\nSent as `{wire}`.", param_doc(param));
+                let setter = Setter {
+                    rust: &param.rust,
+                    ty: &param.ty,
+                    secret: param.secret,
+                    option: param.is_option(),
+                };
+                setters.extend(self.setter(setter, site, &docs));
+            }
+        }
+        if let Some(optional) = endpoint.optional_auth
+            && let Some((arg, param, credential)) = self.credential_arg(optional)
+        {
+            let method = format_ident!("with_{}", arg);
+            let docs = doc(&format!(
+                "Sends the call with {} instead of {}: Descope needs the user's credential here \
+                 for step-up and MFA (`stepup` / `mfa` in the login options).",
+                optional.header(),
+                endpoint.auth.header(),
+            ));
+            setters.extend(quote! {
+                #docs
+                pub fn #method(mut self, #arg: #param) -> Self {
+                    self.__call.set_auth(#credential);
+                    self
+                }
+            });
+        }
+        let docs = doc(&format!(
+            "Request of [`{}::{}`]: {}\n\n`{} {}`. Required values were given to the method; \
+             optional ones are set with the methods of this type. `.await` it to send it.",
+            group.type_name,
+            endpoint.name,
+            summary(&endpoint.docs),
+            endpoint.method.as_str(),
+            endpoint.path.text,
+        ));
+        let setters = (!setters.is_empty()).then(|| quote!(impl #request { #setters }));
+        let has_body = endpoint.method.has_body();
+        let writes_body = has_body.then(|| quote!(out.body(&[#(#body),*]);));
+        let writes_query = (!query.is_empty()).then(|| quote!(out.query(&[#(#query),*]);));
+        let out = if has_body || !query.is_empty() {
+            quote!(out)
+        } else {
+            quote!(_out)
+        };
+        let decode = match endpoint.reply {
+            Reply::Text => quote!(decode_text),
+            Reply::Empty => quote!(decode_empty),
+            Reply::Object(_) | Reply::Array(_) => quote!(decode_json),
+        };
+        quote! {
+            #docs
+            #[derive(Clone, Debug)]
+            #[must_use = "a request does nothing until it is `.await`ed"]
+            pub struct #request {
+                __call: __rt::Call,
+                #members
+            }
+
+            #setters
+
+            impl __rt::Request for #request {
+                type Reply = #reply;
+
+                fn encode(self, #out: &mut __rt::Encoder) -> Result<__rt::Call, #rt::Error> {
+                    #checks
+                    #writes_body
+                    #writes_query
+                    Ok(self.__call)
+                }
+
+                fn decode(body: &[u8]) -> Result<#reply, __rt::DecodeError> {
+                    __rt::#decode(body)
+                }
+            }
+
+            impl ::std::future::IntoFuture for #request {
+                type Output = Result<#reply, #rt::Error>;
+                type IntoFuture = #rt::ResponseFuture<#reply>;
+
+                fn into_future(self) -> Self::IntoFuture {
+                    __rt::send(self)
+                }
+            }
+        }
+    }
+
+    /// The checks run before sending on the value at `place` (an expression): emptiness of
+    /// required strings, `format`s, and the same for the fields of the input types it holds
+    /// (named like `user.email` in errors). `option` says whether the value is an `Option`.
     fn value_checks(
         &self,
-        field: &Field,
-        ty: &Ty,
+        ty: &Type,
+        rules: (bool, Option<Format>, bool),
         place: &TokenStream,
-        optional: bool,
+        option: bool,
         path: &str,
-        always_required: bool,
         depth: usize,
     ) -> TokenStream {
         let binding = format_ident!("value{}", depth);
-        let by_ref = if optional || matches!(ty, Ty::Named(_)) {
+        let by_ref = if option || matches!(ty, Type::Object(_)) {
             quote!(#binding)
         } else {
             quote!(&#place)
         };
-        let body = self.checks_on(field, ty, &by_ref, path, always_required, depth);
+        let body = self.checks_on(ty, rules, &by_ref, path, depth);
         if body.is_empty() {
             body
-        } else if optional {
+        } else if option {
             quote! {
-                if let ::std::option::Option::Some(#binding) = &#place {
+                if let Some(#binding) = &#place {
                     #body
                 }
             }
-        } else if matches!(ty, Ty::Named(_)) {
+        } else if matches!(ty, Type::Object(_)) {
             quote! {
                 let #binding = &#place;
                 #body
@@ -233,61 +334,51 @@ impl Gen<'_> {
     /// [`Self::value_checks`] on a value given by reference (`value`).
     fn checks_on(
         &self,
-        field: &Field,
-        ty: &Ty,
+        ty: &Type,
+        (secret, format, required): (bool, Option<Format>, bool),
         value: &TokenStream,
         path: &str,
-        always_required: bool,
         depth: usize,
     ) -> TokenStream {
-        let rt = &self.options.runtime;
         match ty {
-            Ty::String => {
-                let check = match field.format {
+            Type::String => {
+                let check = match format {
                     Some(Format::Email) => quote!(check_email),
                     Some(Format::Phone) => quote!(check_phone),
-                    None if field.required || always_required => quote!(check_required),
+                    None if required => quote!(check_required),
                     None => return TokenStream::new(),
                 };
-                let expose = field.secret.then(|| quote!(.expose_secret()));
-                quote!(#rt::__private::#check(#path, #value #expose)?;)
+                let expose = secret.then(|| quote!(.expose_secret()));
+                quote!(__rt::#check(#path, #value #expose)?;)
             }
-            // Shared input types: check their fields too (to a bounded depth, in case a type
-            // ever contains itself).
-            Ty::Named(name) if depth < 4 => {
-                let Some(fields) = self
-                    .types
-                    .get(name.as_str())
-                    .and_then(|d| d.fields.as_ref())
-                else {
-                    return TokenStream::new();
-                };
+            // Input types: check their fields too (to a bounded depth, in case a type ever
+            // contains itself).
+            Type::Object(id) if depth < 4 => {
                 let mut out = TokenStream::new();
-                for nested in fields {
-                    let nested_ty = parse_ty(&nested.ty);
-                    let ident = Self::field_ident(nested);
-                    let nested_optional = nested.default.is_none()
-                        && (self.lacks_default(&nested_ty) || !nested.required);
+                for nested in self.api.ty(*id).fields() {
+                    let ident = format_ident!("{}", nested.rust);
                     out.extend(self.value_checks(
-                        nested,
-                        &nested_ty,
+                        &nested.ty,
+                        (
+                            nested.secret,
+                            nested.format,
+                            nested.presence == Presence::Required,
+                        ),
                         &quote!(#value.#ident),
-                        nested_optional,
-                        &format!("{path}.{}", nested.name),
-                        false,
+                        nested.option,
+                        &format!("{path}.{}", nested.wire),
                         depth + 1,
                     ));
                 }
                 out
             }
-            Ty::Array(item) if matches!(**item, Ty::Named(_)) && depth < 4 => {
+            Type::Array(item) if matches!(**item, Type::Object(_)) && depth < 4 => {
                 let each = format_ident!("item{}", depth);
                 let inner = self.checks_on(
-                    field,
                     item,
+                    (false, None, false),
                     &quote!(#each),
                     &format!("{path}[]"),
-                    false,
                     depth + 1,
                 );
                 if inner.is_empty() {
@@ -299,164 +390,16 @@ impl Gen<'_> {
             _ => TokenStream::new(),
         }
     }
+}
 
-    /// The request type, its setters and trait impls, and the inline reply type if any.
-    pub(super) fn endpoint_items(&self, group: &Group, endpoint: &Endpoint) -> TokenStream {
-        let rt = &self.options.runtime;
-        let serde_crate = format!("{rt}::__private::serde").replace(' ', "");
-        let request = Self::request_ident(endpoint);
-        let reply = self.reply_ty(endpoint);
-        let accessor = camel(&group.name);
-        let mut members = TokenStream::new();
-        let mut setters = TokenStream::new();
-        let mut checks = TokenStream::new();
-        let mut query = TokenStream::new();
-        for (place, field) in Self::fields(endpoint) {
-            let ty = parse_ty(&field.ty);
-            if place == Place::Path && (ty != Ty::String || field.source.is_some()) {
-                continue;
-            }
-            let ident = Self::field_ident(field);
-            let wire = &field.name;
-            let optional = !field.required && field.default.is_none() && place != Place::Path;
-            let base = self.rust_ty(&ty, field.secret, Site::Group);
-            let member_ty = if optional {
-                quote!(::std::option::Option<#base>)
-            } else {
-                base
-            };
-            let attr = match place {
-                Place::Path | Place::Query => quote!(#[serde(skip)]),
-                Place::Body => {
-                    let rename = (ident != wire.as_str()).then(|| quote!(rename = #wire));
-                    let skip = optional
-                        .then(|| quote!(skip_serializing_if = "::std::option::Option::is_none"));
-                    let parts: Vec<TokenStream> = rename.into_iter().chain(skip).collect();
-                    if parts.is_empty() {
-                        quote!()
-                    } else {
-                        quote!(#[serde(#(#parts),*)])
-                    }
-                }
-            };
-            members.extend(quote!(#attr #ident: #member_ty,));
-            if place == Place::Query {
-                query.extend(quote!(#rt::__private::push_query(&mut query, #wire, &self.#ident);));
-            }
-            checks.extend(self.value_checks(
-                field,
-                &ty,
-                &quote!(self.#ident),
-                optional,
-                wire,
-                place == Place::Path,
-                0,
-            ));
-            if place != Place::Path && !field.required {
-                setters.extend(self.setter(field, &ty, optional, Site::Group));
-            }
-        }
-        let docs = doc(&format!(
-            "Request of [`{accessor}::{}`]: {}\n\n`{} {}`. Required values were given to the \
-             method; optional ones are set with the methods of this type. `.await` it to send it.",
-            endpoint.name,
-            endpoint.docs.trim().lines().next().unwrap_or_default(),
-            endpoint.method.as_str(),
-            endpoint.path,
-        ));
-        if let Some((arg, param, auth)) = endpoint.optional_auth.and_then(|a| self.credential(a)) {
-            let method = format_ident!("with_{}", arg);
-            let docs = doc(&format!(
-                "Sends the call with {} instead of {}: Descope needs the user's credential here \
-                 for step-up and MFA (`stepup` / `mfa` in the login options).",
-                endpoint
-                    .optional_auth
-                    .map(AuthStyle::header)
-                    .unwrap_or_default(),
-                endpoint.auth.header(),
-            ));
-            setters.extend(quote! {
-                #docs
-                pub fn #method(mut self, #arg: #param) -> Self {
-                    self.__call.set_auth(#auth);
-                    self
-                }
-            });
-        }
-        let setters = (!setters.is_empty()).then(|| quote!(impl #request { #setters }));
-        let validate = (!checks.is_empty()).then(|| {
-            quote! {
-                fn validate(&self) -> ::std::result::Result<(), #rt::Error> {
-                    #checks
-                    ::std::result::Result::Ok(())
-                }
-            }
-        });
-        let query = (!query.is_empty()).then(|| {
-            quote! {
-                fn query(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-                    let mut query = ::std::vec::Vec::new();
-                    #query
-                    query
-                }
-            }
-        });
-        let decode = match &endpoint.response {
-            Some(r) if r.content == Content::Text => quote!(#rt::__private::decode_text(body)),
-            Some(_) => quote!(#rt::__private::decode_json(body)),
-            None => quote!(#rt::__private::decode_empty(body)),
-        };
-        let reply_item = endpoint.response.as_ref().and_then(|r| {
-            let fields = r.fields.as_ref()?;
-            let ident = format_ident!("{}Response", camel(&endpoint.name));
-            let docs = format!(
-                "Reply of [`{accessor}::{}`]{}",
-                endpoint.name,
-                r.docs
-                    .as_deref()
-                    .map(|d| format!(": {}", d.trim()))
-                    .unwrap_or_else(|| ".".into())
-            );
-            Some(self.object(&ident, &docs, fields, false, Site::Group))
-        });
-        quote! {
-            #docs
-            #[derive(::std::clone::Clone, ::std::fmt::Debug, #rt::__private::serde::Serialize)]
-            #[serde(crate = #serde_crate)]
-            #[must_use = "a request does nothing until it is `.await`ed"]
-            pub struct #request {
-                #[serde(skip)]
-                __call: #rt::__private::Call,
-                #members
-            }
+/// A parameter's docs, with its default and format check.
+fn param_doc(param: &Param) -> String {
+    field_doc(&param.docs, &param.presence, param.format)
+}
 
-            #setters
-
-            impl #rt::__private::Request for #request {
-                type Response = #reply;
-
-                fn call(&self) -> &#rt::__private::Call {
-                    &self.__call
-                }
-
-                fn decode(body: &[u8]) -> ::std::result::Result<#reply, #rt::__private::serde_json::Error> {
-                    #decode
-                }
-
-                #validate
-                #query
-            }
-
-            impl ::std::future::IntoFuture for #request {
-                type Output = ::std::result::Result<#reply, #rt::Error>;
-                type IntoFuture = #rt::__private::ResponseFuture<#reply>;
-
-                fn into_future(self) -> Self::IntoFuture {
-                    #rt::__private::send(self)
-                }
-            }
-
-            #reply_item
-        }
-    }
+/// `POST` → `Post`.
+fn camel_method(method: &str) -> String {
+    let mut out = method[..1].to_owned();
+    out.push_str(&method[1..].to_lowercase());
+    out
 }

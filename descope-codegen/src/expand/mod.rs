@@ -1,29 +1,29 @@
-//! Code generation from a checked spec.
+//! Code generation from the resolved [`Api`].
 //!
 //! Output layout, wherever the macro is invoked:
-//! - `pub mod types { .. }`: every shared type;
-//! - `pub mod <group> { .. }`: the group's accessor struct, one request type, one reply type
-//!   (unless it reuses a shared one) and one method per endpoint;
-//! - the accessors themselves, as inherent methods of the runtime's `Client` (inside the runtime
-//!   crate) or of an extension trait (anywhere else, see [`Options::client_ext`]).
+//! - one module per area (`auth`), gated by the area's cargo features; files at the top of the
+//!   spec folder generate into the invoking module directly;
+//! - in it, `types` (the area's shared types) and one module per group (`otp`): the group's
+//!   accessor struct, one request type and one method per endpoint, and inline reply types;
+//! - the accessors themselves (`client.otp()`), as inherent methods of the runtime's `Client` or
+//!   `ManagementClient` (inside the runtime crate) or of an extension trait (anywhere else, see
+//!   [`Options::client_ext`]).
 //!
-//! Generated code names the runtime by [`Options::runtime`] (`::descope_api`), std by `::std`, and
-//! its own items relatively (`super::types::X`), so it compiles in any crate.
+//! Per endpoint only what differs is generated: its fields, their `(wire name, &value)` lists
+//! for encoding and the `match` for decoding. Sending, encoding and decoding themselves are the
+//! runtime's, compiled once. Every module starts with absolute imports (`use ::std::…`,
+//! `use ::descope_api::__private as __rt`), so the code names nothing from the invoking crate's
+//! scope and compiles in any crate that depends on descope-api alone.
 
 mod endpoint;
-mod object;
 mod rust_ty;
+mod types;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
+use descope_spec::{Api, AreaId, FileId, GroupId, Handle, Scope, TypeId};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-
-use crate::load::{Spec, SpecFile};
-use crate::model::{AuthStyle, Endpoint, Group, TypeDef};
-use crate::ty::Ty;
-
-pub use rust_ty::Site;
 
 /// How generated code refers to the world around it.
 #[derive(Clone, Debug)]
@@ -31,9 +31,9 @@ pub struct Options {
     /// Path of the runtime crate, `::descope_api` unless the user re-exports it elsewhere.
     pub runtime: TokenStream,
     /// When set, the group accessors (`client.otp()`) are methods of an extension trait of this
-    /// name, implemented for the runtime's `Client` (or `ManagementClient`), so a crate other than
-    /// the runtime can generate endpoints. When unset, they are inherent methods, which only the
-    /// runtime crate itself may define.
+    /// name, implemented for the runtime's `Client` (or `ManagementClient`, as a trait named
+    /// `Management` + this name), so a crate other than the runtime can generate endpoints.
+    /// When unset, they are inherent methods, which only the runtime crate itself may define.
     pub client_ext: Option<Ident>,
 }
 
@@ -46,99 +46,70 @@ impl Default for Options {
     }
 }
 
+/// Where generated code stands, which decides how it names types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Site {
+    /// In an area's `types` module.
+    Types(AreaId),
+    /// In a group's module.
+    Group(GroupId),
+}
+
 /// Generation state shared by the emitters.
-pub struct Gen<'s> {
-    pub(crate) options: &'s Options,
-    pub(crate) types: HashMap<&'s str, &'s TypeDef>,
-    /// Shared types reachable from request fields: their optional fields stay `Option`.
-    pub(crate) input_types: BTreeSet<String>,
+pub(crate) struct Gen<'a> {
+    pub(crate) api: &'a Api,
+    pub(crate) options: &'a Options,
 }
 
-impl<'s> Gen<'s> {
-    /// Prepares generation for a checked spec.
-    pub fn new(spec: &'s Spec, options: &'s Options) -> Self {
-        let mut ignored = crate::diag::Diagnostics::default();
-        let types = crate::check::type_index(spec, &mut ignored);
-        let mut generator = Gen {
-            options,
-            types,
-            input_types: BTreeSet::new(),
-        };
-        for file in &spec.files {
-            for endpoint in &file.spec.endpoints {
-                for field in endpoint
-                    .path_params
-                    .iter()
-                    .chain(&endpoint.query)
-                    .chain(&endpoint.body)
-                {
-                    generator.mark_input(&parse_ty(&field.ty));
-                }
-            }
-        }
-        generator
-    }
-
-    fn mark_input(&mut self, ty: &Ty) {
-        let Some(name) = ty.named() else { return };
-        if !self.input_types.insert(name.to_owned()) {
-            return;
-        }
-        if let Some(fields) = self.types.get(name).and_then(|d| d.fields.clone()) {
-            for field in &fields {
-                self.mark_input(&parse_ty(&field.ty));
+/// Generates the code for the whole API.
+pub fn generate(api: &Api, options: &Options) -> TokenStream {
+    let generator = Gen { api, options };
+    let mut out = TokenStream::new();
+    for (a, area) in api.areas.iter().enumerate() {
+        let id = AreaId(a);
+        let items = generator.area_items(id, None);
+        match area.module() {
+            None => out.extend(items),
+            Some(module) => {
+                let module = format_ident!("{module}");
+                let cfg = cfg_attr(api.area_features(id).as_ref());
+                let docs = doc(area
+                    .docs
+                    .as_deref()
+                    .unwrap_or(&format!("The endpoints of `spec/{}/`.", area.name)));
+                out.extend(quote! {
+                    #docs
+                    #cfg
+                    pub mod #module {
+                        #items
+                    }
+                });
             }
         }
     }
-}
-
-/// Parses a type expression that [`crate::check`] has already accepted.
-pub(crate) fn parse_ty(text: &str) -> Ty {
-    Ty::parse(text).unwrap_or(Ty::Any)
-}
-
-/// Generates the code for the whole spec.
-pub fn generate(spec: &Spec, options: &Options) -> TokenStream {
-    let generator = Gen::new(spec, options);
-    let types: Vec<&TypeDef> = spec.files.iter().flat_map(|f| &f.spec.types).collect();
-    let mut out = generator.types_module(&types);
-    let mut accessors = Vec::new();
-    for file in &spec.files {
-        if let Some(group) = &file.spec.group {
-            out.extend(generator.group_module(group, &file.spec.endpoints));
-            accessors.push(group);
-        }
-    }
-    out.extend(generator.client_ext(spec, &accessors));
+    out.extend(generator.client_ext());
     out
 }
 
-/// Generates the code one spec file contributes: its shared types (in a `types` module) and its
-/// group. For snapshots and the expansion viewer.
-pub fn generate_file(spec: &Spec, file: &SpecFile, options: &Options) -> TokenStream {
-    let generator = Gen::new(spec, options);
-    let types: Vec<&TypeDef> = file.spec.types.iter().collect();
-    let mut out = generator.types_module(&types);
-    if let Some(group) = &file.spec.group {
-        out.extend(generator.group_module(group, &file.spec.endpoints));
-    }
-    out
+/// Generates what one spec file contributes: its shared types (in a `types` module) and its
+/// group, without the area module around them. For snapshots and the expansion viewer.
+pub fn generate_file(api: &Api, file: FileId, options: &Options) -> TokenStream {
+    let generator = Gen { api, options };
+    let area = api.files[file.0].area;
+    generator.area_items(area, Some(file))
 }
 
-/// Generates one endpoint of a group as it appears inside the group module, or `None` if there
-/// is no such endpoint. For the expansion viewer.
-pub fn generate_endpoint(
-    spec: &Spec,
-    group: &str,
-    endpoint: &str,
-    options: &Options,
-) -> Option<TokenStream> {
-    let generator = Gen::new(spec, options);
-    let file = spec.files.iter().find(|f| f.group_name() == Some(group))?;
-    let group = file.spec.group.as_ref()?;
-    let endpoint = file.spec.endpoints.iter().find(|e| e.name == endpoint)?;
-    let mut out = generator.endpoint_method(group, endpoint);
-    out.extend(generator.endpoint_items(group, endpoint));
+/// Generates one endpoint (`auth.otp.update_email`) as it appears inside its group module: its
+/// method and its items; `None` if there is no such endpoint. For the expansion viewer.
+pub fn generate_endpoint(api: &Api, id: &str, options: &Options) -> Option<TokenStream> {
+    let generator = Gen { api, options };
+    let (g, endpoint) = api
+        .groups
+        .iter()
+        .enumerate()
+        .find_map(|(g, group)| group.endpoints.iter().find(|e| e.id == id).map(|e| (g, e)))?;
+    let mut out = generator.endpoint_method(GroupId(g), endpoint);
+    out.extend(generator.endpoint_items(GroupId(g), endpoint));
     Some(out)
 }
 
@@ -162,66 +133,165 @@ pub(crate) fn doc(text: &str) -> TokenStream {
         .collect()
 }
 
+/// The first line of a doc text.
+pub(crate) fn summary(text: &str) -> &str {
+    text.trim().lines().next().unwrap_or_default()
+}
+
+/// `#[cfg(feature = "a")]` or `#[cfg(any(feature = "a", feature = "b"))]`; nothing for `None`.
+pub(crate) fn cfg_attr(features: Option<&BTreeSet<&str>>) -> TokenStream {
+    let Some(features) = features.filter(|f| !f.is_empty()) else {
+        return TokenStream::new();
+    };
+    let features: Vec<_> = features.iter().map(|f| quote!(feature = #f)).collect();
+    if features.len() == 1 {
+        quote!(#[cfg(#(#features)*)])
+    } else {
+        quote!(#[cfg(any(#(#features),*))])
+    }
+}
+
+/// A `#[cfg]` for an item whose features differ from its module's.
+pub(crate) fn narrower_cfg(
+    item: Option<BTreeSet<&str>>,
+    module: Option<BTreeSet<&str>>,
+) -> TokenStream {
+    if item == module {
+        TokenStream::new()
+    } else {
+        cfg_attr(item.as_ref())
+    }
+}
+
 impl Gen<'_> {
-    fn types_module(&self, types: &[&TypeDef]) -> TokenStream {
-        if types.is_empty() {
-            return TokenStream::new();
-        }
-        let items: TokenStream = types.iter().map(|def| self.type_def(def)).collect();
+    /// The runtime path (`::descope_api`).
+    pub(crate) fn rt(&self) -> &TokenStream {
+        &self.options.runtime
+    }
+
+    /// The imports every generated module starts with: std's names and the runtime's door, all
+    /// absolute.
+    fn imports(&self) -> TokenStream {
+        let rt = self.rt();
         quote! {
-            /// Shapes shared by several endpoints.
-            pub mod types {
-                #items
+            #[allow(unused_imports)]
+            use ::std::{
+                clone::Clone, cmp::{Eq, PartialEq}, collections::BTreeMap, convert::Into,
+                default::Default, fmt::Debug, hash::Hash, iter::IntoIterator, marker::Copy,
+                option::Option::{self, None, Some}, result::Result::{self, Ok}, string::String,
+                vec::Vec,
+            };
+            #[allow(unused_imports)]
+            use #rt::__private as __rt;
+        }
+    }
+
+    /// The items of an area (or of one of its files): `types`, then one module per group.
+    fn area_items(&self, area: AreaId, only: Option<FileId>) -> TokenStream {
+        let api = self.api;
+        let area_features = api.area_features(area);
+        let mut out = TokenStream::new();
+        let shared: Vec<TypeId> = api
+            .area(area)
+            .types
+            .iter()
+            .copied()
+            .filter(|&t| only.is_none_or(|f| api.ty(t).file == f))
+            .collect();
+        if !shared.is_empty() {
+            let imports = self.imports();
+            let items: TokenStream = shared
+                .iter()
+                .map(|&t| {
+                    let cfg = narrower_cfg(api.type_features(t), area_features.clone());
+                    self.type_def(t, Site::Types(area), &cfg)
+                })
+                .collect();
+            let cfg = narrower_cfg(self.types_features(&shared), area_features.clone());
+            out.extend(quote! {
+                /// Shapes shared by the endpoints of this area.
+                #cfg
+                pub mod types {
+                    #imports
+                    #items
+                }
+            });
+        }
+        for &group in &api.area(area).groups {
+            if only.is_none_or(|f| api.group(group).file == f) {
+                out.extend(self.group_module(group, area_features.clone()));
             }
         }
+        out
     }
 
-    fn is_management(endpoints: &[Endpoint]) -> bool {
-        !endpoints.is_empty() && endpoints.iter().all(|e| e.auth == AuthStyle::Management)
+    /// The features under any of which one of `types` is compiled.
+    fn types_features(&self, types: &[TypeId]) -> Option<BTreeSet<&str>> {
+        let mut all = BTreeSet::new();
+        for &t in types {
+            all.extend(self.api.type_features(t)?);
+        }
+        Some(all)
     }
 
-    /// The type the group's accessor hangs off: `Client` or `ManagementClient`.
-    fn handle(&self, endpoints: &[Endpoint]) -> TokenStream {
-        let rt = &self.options.runtime;
-        if Self::is_management(endpoints) {
-            quote!(#rt::ManagementClient)
-        } else {
-            quote!(#rt::Client)
+    /// The client type a group's accessor hangs off.
+    pub(crate) fn handle(&self, group: GroupId) -> TokenStream {
+        let rt = self.rt();
+        match self.api.group(group).handle {
+            Handle::Client => quote!(#rt::Client),
+            Handle::Management => quote!(#rt::ManagementClient),
         }
     }
 
-    fn group_module(&self, group: &Group, endpoints: &[Endpoint]) -> TokenStream {
+    fn group_module(&self, id: GroupId, area_features: Option<BTreeSet<&str>>) -> TokenStream {
+        let api = self.api;
+        let group = api.group(id);
         let module = format_ident!("{}", group.name);
-        let accessor_ty = format_ident!("{}", crate::names::camel(&group.name));
-        let handle = self.handle(endpoints);
+        let accessor_ty = format_ident!("{}", group.type_name);
+        let handle = self.handle(id);
+        let cfg = narrower_cfg(api.group_features(id), area_features);
         let docs = doc(&group.docs);
+        let handle_name = handle.to_string().replace(' ', "");
         let struct_docs = doc(&format!(
             "{}\n\nObtained from [`{}::{}`]; every method returns a request to `.await`.",
-            group.docs.trim().lines().next().unwrap_or_default(),
-            handle.to_string().replace(' ', "").trim_start_matches("::"),
+            summary(&group.docs),
+            handle_name.trim_start_matches("::"),
             group.name
         ));
         let inherent = if self.options.client_ext.is_none() {
-            let accessor = self.accessor(group, &module, &accessor_ty, false);
+            let accessor = self.accessor(id, false);
             quote!(impl #handle { #accessor })
         } else {
             TokenStream::new()
         };
-        let methods: TokenStream = endpoints
+        let methods: TokenStream = group
+            .endpoints
             .iter()
-            .map(|e| self.endpoint_method(group, e))
+            .map(|e| self.endpoint_method(id, e))
             .collect();
-        let items: TokenStream = endpoints
+        let items: TokenStream = group
+            .endpoints
             .iter()
-            .map(|e| self.endpoint_items(group, e))
+            .map(|e| self.endpoint_items(id, e))
             .collect();
+        let replies: TokenStream = api
+            .types
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.scope == Scope::Group(id))
+            .map(|(t, _)| self.type_def(TypeId(t), Site::Group(id), &TokenStream::new()))
+            .collect();
+        let imports = self.imports();
         quote! {
             #docs
+            #cfg
             pub mod #module {
+                #imports
+
                 #struct_docs
                 #[derive(Clone, Copy, Debug)]
                 pub struct #accessor_ty<'c> {
-                    pub(super) client: &'c #handle,
+                    pub(crate) client: &'c #handle,
                 }
 
                 #inherent
@@ -231,27 +301,37 @@ impl Gen<'_> {
                 }
 
                 #items
+                #replies
             }
         }
     }
 
-    /// `pub fn otp(&self) -> otp::Otp<'_>`, as an inherent method (`in_trait` false, declared
-    /// inside the group module) or as a trait method implementation.
-    fn accessor(
-        &self,
-        group: &Group,
-        module: &Ident,
-        accessor_ty: &Ident,
-        in_trait: bool,
-    ) -> TokenStream {
+    /// The path of group `id`'s module from the macro's invocation site (`auth::otp`).
+    fn group_path(&self, id: GroupId) -> TokenStream {
+        let group = self.api.group(id);
+        let module = format_ident!("{}", group.name);
+        match self.api.area(group.area).module() {
+            Some(area) => {
+                let area = format_ident!("{area}");
+                quote!(#area::#module)
+            }
+            None => quote!(#module),
+        }
+    }
+
+    /// `pub fn otp(&self) -> Otp<'_>`, as an inherent method (declared inside the group module)
+    /// or as a trait method implementation (at the invocation site).
+    fn accessor(&self, id: GroupId, in_trait: bool) -> TokenStream {
+        let group = self.api.group(id);
         let name = format_ident!("{}", group.name);
-        let docs = doc(group.docs.trim().lines().next().unwrap_or_default());
-        let path = if in_trait {
-            quote!(#module::#accessor_ty)
+        let accessor_ty = format_ident!("{}", group.type_name);
+        let docs = doc(summary(&group.docs));
+        let (path, vis) = if in_trait {
+            let module = self.group_path(id);
+            (quote!(#module::#accessor_ty), quote!())
         } else {
-            quote!(#accessor_ty)
+            (quote!(#accessor_ty), quote!(pub))
         };
-        let vis = if in_trait { quote!() } else { quote!(pub) };
         quote! {
             #docs
             #vis fn #name(&self) -> #path<'_> {
@@ -263,47 +343,43 @@ impl Gen<'_> {
     /// The extension traits that carry the accessors when [`Options::client_ext`] is set: one
     /// for `Client` (named as given) and, if there are management groups, one for
     /// `ManagementClient` (the name with `Management` in front).
-    fn client_ext(&self, spec: &Spec, groups: &[&Group]) -> TokenStream {
+    fn client_ext(&self) -> TokenStream {
         let Some(trait_name) = &self.options.client_ext else {
             return TokenStream::new();
         };
-        let mut plain = Vec::new();
-        let mut management = Vec::new();
-        for file in &spec.files {
-            let Some(group) = &file.spec.group else {
-                continue;
-            };
-            if !groups.iter().any(|g| g.name == group.name) {
-                continue;
-            }
-            if Self::is_management(&file.spec.endpoints) {
-                management.push(group);
-            } else {
-                plain.push(group);
-            }
-        }
-        let rt = &self.options.runtime;
-        let management_name = format_ident!("Management{}", trait_name);
+        let rt = self.rt();
         let mut out = TokenStream::new();
-        for (name, handle, groups) in [
-            (trait_name.clone(), quote!(#rt::Client), plain),
-            (management_name, quote!(#rt::ManagementClient), management),
+        for (name, kind, handle) in [
+            (trait_name.clone(), Handle::Client, quote!(#rt::Client)),
+            (
+                format_ident!("Management{}", trait_name),
+                Handle::Management,
+                quote!(#rt::ManagementClient),
+            ),
         ] {
+            let groups: Vec<GroupId> = (0..self.api.groups.len())
+                .map(GroupId)
+                .filter(|&g| self.api.group(g).handle == kind)
+                .collect();
             if groups.is_empty() {
                 continue;
             }
             let mut signatures = TokenStream::new();
             let mut bodies = TokenStream::new();
-            for group in groups {
-                let module = format_ident!("{}", group.name);
-                let accessor_ty = format_ident!("{}", crate::names::camel(&group.name));
+            for &id in &groups {
+                let group = self.api.group(id);
+                let module = self.group_path(id);
+                let accessor_ty = format_ident!("{}", group.type_name);
                 let method = format_ident!("{}", group.name);
-                let docs = doc(group.docs.trim().lines().next().unwrap_or_default());
+                let docs = doc(summary(&group.docs));
+                let cfg = cfg_attr(self.api.group_features(id).as_ref());
                 signatures.extend(quote! {
                     #docs
+                    #cfg
                     fn #method(&self) -> #module::#accessor_ty<'_>;
                 });
-                bodies.extend(self.accessor(group, &module, &accessor_ty, true));
+                let body = self.accessor(id, true);
+                bodies.extend(quote!(#cfg #body));
             }
             let docs = doc(&format!(
                 "The generated API groups, as methods of [`{}`]. Bring this trait into scope to \

@@ -1,90 +1,97 @@
-//! Spec types as Rust types, method arguments and default values.
+//! Model types as Rust types, method arguments, default values and decoding slots.
 
-use proc_macro2::{Literal, TokenStream};
+use descope_spec::{Presence, Scope, Type, TypeId};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::Gen;
-use crate::model::Field;
-use crate::ty::Ty;
-
-/// Where generated code stands, which decides how it names shared types.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Site {
-    /// Inside the `types` module.
-    Types,
-    /// Inside a group module (a sibling of `types`).
-    Group,
-}
+use super::{Gen, Site};
 
 impl Gen<'_> {
-    /// The Rust type of a spec type.
-    pub fn rust_ty(&self, ty: &Ty, secret: bool, site: Site) -> TokenStream {
-        let rt = &self.options.runtime;
+    /// The Rust type of a model type, named from `site`.
+    pub(crate) fn rust_ty(&self, ty: &Type, secret: bool, site: Site) -> TokenStream {
+        let rt = self.rt();
         match ty {
-            Ty::String if secret => quote!(#rt::Secret),
-            Ty::String => quote!(::std::string::String),
-            Ty::Bool => quote!(bool),
-            Ty::Int32 => quote!(i32),
-            Ty::Int64 => quote!(i64),
-            Ty::Number => quote!(f64),
-            Ty::Any => quote!(#rt::__private::serde_json::Value),
-            Ty::Url => quote!(#rt::Url),
-            Ty::RefreshJwt => quote!(#rt::RefreshJwt),
-            Ty::SessionJwt => quote!(#rt::SessionJwt),
-            Ty::Array(inner) => {
+            Type::String if secret => quote!(#rt::Secret),
+            Type::String => quote!(String),
+            Type::Bool => quote!(bool),
+            Type::Int32 => quote!(i32),
+            Type::Int64 => quote!(i64),
+            Type::Number => quote!(f64),
+            Type::Any => quote!(__rt::serde_json::Value),
+            Type::Url => quote!(#rt::Url),
+            Type::RefreshJwt => quote!(#rt::RefreshJwt),
+            Type::SessionJwt => quote!(#rt::SessionJwt),
+            Type::Array(inner) => {
                 let inner = self.rust_ty(inner, false, site);
-                quote!(::std::vec::Vec<#inner>)
+                quote!(Vec<#inner>)
             }
-            Ty::Map(inner) => {
+            Type::Map(inner) => {
                 let inner = self.rust_ty(inner, false, site);
-                quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+                quote!(BTreeMap<String, #inner>)
             }
-            Ty::Named(name) => {
-                let ident = format_ident!("{}", name);
-                match site {
-                    Site::Types => quote!(#ident),
-                    Site::Group => quote!(super::types::#ident),
-                }
+            Type::Object(id) | Type::Enum(id) => self.type_path(*id, site),
+        }
+    }
+
+    /// How code at `site` names type `id`: by its bare name beside it, through `super::types`
+    /// within its area, and from the invocation site across areas.
+    pub(crate) fn type_path(&self, id: TypeId, site: Site) -> TokenStream {
+        let def = self.api.ty(id);
+        let name = format_ident!("{}", def.name);
+        let (site_area, depth) = match site {
+            Site::Types(area) => (area, 1),
+            Site::Group(group) => (self.api.group(group).area, 1),
+        };
+        let depth = depth + usize::from(self.api.area(site_area).module().is_some());
+        match (def.scope, site) {
+            (Scope::Area(area), Site::Types(here)) if area == here => quote!(#name),
+            (Scope::Area(area), Site::Group(_)) if area == site_area => {
+                quote!(super::types::#name)
+            }
+            (Scope::Group(group), Site::Group(here)) if group == here => quote!(#name),
+            (scope, _) => {
+                let supers = (0..depth).map(|_| quote!(super::));
+                let area = self.api.area(def.area).module().map(|m| {
+                    let m = format_ident!("{m}");
+                    quote!(#m::)
+                });
+                let module = match scope {
+                    Scope::Area(_) => quote!(types),
+                    Scope::Group(group) => {
+                        let g = format_ident!("{}", self.api.group(group).name);
+                        quote!(#g)
+                    }
+                };
+                quote!(#(#supers)* #area #module::#name)
             }
         }
     }
 
-    /// Whether a named type is an enum.
-    pub fn is_enum(&self, ty: &Ty) -> bool {
-        matches!(ty, Ty::Named(name) if self.types.get(name.as_str()).is_some_and(|d| d.variants.is_some()))
-    }
-
-    /// Whether the Rust type has no meaningful `Default` (enums, URLs, JWTs), so a field of it
-    /// that may be absent stays an `Option`.
-    pub fn lacks_default(&self, ty: &Ty) -> bool {
-        self.is_enum(ty) || ty.is_wrapped_string()
-    }
-
-    /// The argument type a caller passes for a value of `ty`, and how it becomes the field value.
-    pub fn arg(
+    /// The argument type a caller passes for a value of `ty`, and how it becomes the value.
+    pub(crate) fn arg(
         &self,
-        ty: &Ty,
+        ty: &Type,
         secret: bool,
         site: Site,
-        value: &TokenStream,
+        value: &Ident,
     ) -> (TokenStream, TokenStream) {
-        let into = |target: TokenStream| quote!(impl ::std::convert::Into<#target>);
+        let into = |target: TokenStream| quote!(impl Into<#target>);
         match ty {
-            Ty::String | Ty::Any | Ty::RefreshJwt | Ty::SessionJwt => {
+            Type::String | Type::Any | Type::RefreshJwt | Type::SessionJwt => {
                 (into(self.rust_ty(ty, secret, site)), quote!(#value.into()))
             }
-            Ty::Array(inner) => {
+            Type::Array(inner) => {
                 let item = self.item_arg(inner, site);
                 (
-                    quote!(impl ::std::iter::IntoIterator<Item = #item>),
-                    quote!(#value.into_iter().map(::std::convert::Into::into).collect()),
+                    quote!(impl IntoIterator<Item = #item>),
+                    quote!(#value.into_iter().map(Into::into).collect()),
                 )
             }
-            Ty::Map(inner) => {
+            Type::Map(inner) => {
                 let item = self.item_arg(inner, site);
                 (
-                    quote!(impl ::std::iter::IntoIterator<Item = (impl ::std::convert::Into<::std::string::String>, #item)>),
+                    quote!(impl IntoIterator<Item = (impl Into<String>, #item)>),
                     quote!(#value.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
                 )
             }
@@ -92,79 +99,97 @@ impl Gen<'_> {
         }
     }
 
-    fn item_arg(&self, ty: &Ty, site: Site) -> TokenStream {
+    fn item_arg(&self, ty: &Type, site: Site) -> TokenStream {
         match ty {
-            Ty::String | Ty::Any => {
+            Type::String | Type::Any => {
                 let target = self.rust_ty(ty, false, site);
-                quote!(impl ::std::convert::Into<#target>)
+                quote!(impl Into<#target>)
             }
             _ => self.rust_ty(ty, false, site),
         }
     }
 
+    /// The starting value of a field that is not an argument: its default, or nothing.
+    pub(crate) fn initial(
+        &self,
+        ty: &Type,
+        presence: &Presence,
+        option: bool,
+        site: Site,
+    ) -> TokenStream {
+        match presence {
+            Presence::Default(value) => self.default_expr(ty, value, site),
+            _ if option => quote!(None),
+            _ => quote!(Default::default()),
+        }
+    }
+
     /// A Rust expression for a checked default value.
-    pub fn default_expr(&self, ty: &Ty, value: &Value, site: Site) -> TokenStream {
+    pub(crate) fn default_expr(&self, ty: &Type, value: &Value, site: Site) -> TokenStream {
         match (ty, value) {
-            (Ty::String, Value::String(s)) => quote!(::std::string::String::from(#s)),
-            (Ty::Bool, Value::Bool(b)) => quote!(#b),
-            (Ty::Int32, v) => {
-                let n = Literal::i32_suffixed(v.as_i64().unwrap_or_default() as i32);
+            (Type::String, Value::String(s)) if s.is_empty() => quote!(String::new()),
+            (Type::String, Value::String(s)) => quote!(String::from(#s)),
+            (Type::Bool, Value::Bool(b)) => quote!(#b),
+            (Type::Int32, v) => {
+                let n = Literal::i32_suffixed(
+                    v.as_i64()
+                        .and_then(|n| i32::try_from(n).ok())
+                        .unwrap_or_default(),
+                );
                 quote!(#n)
             }
-            (Ty::Int64, v) => {
+            (Type::Int64, v) => {
                 let n = Literal::i64_suffixed(v.as_i64().unwrap_or_default());
                 quote!(#n)
             }
-            (Ty::Number, v) => {
+            (Type::Number, v) => {
                 let n = Literal::f64_suffixed(v.as_f64().unwrap_or_default());
                 quote!(#n)
             }
-            (Ty::Named(_), Value::String(s)) => {
-                let ty_tokens = self.rust_ty(ty, false, site);
-                let variant = self.variant_ident(ty, s);
-                quote!(#ty_tokens::#variant)
+            (Type::Enum(id), Value::String(s)) => {
+                let path = self.type_path(*id, site);
+                let variant = self
+                    .api
+                    .ty(*id)
+                    .variants()
+                    .iter()
+                    .find(|v| &v.value == s)
+                    .map(|v| format_ident!("{}", v.rust));
+                match variant {
+                    Some(variant) => quote!(#path::#variant),
+                    None => quote!(Default::default()),
+                }
             }
-            (Ty::Any, v) => {
+            (Type::Any, v) if !v.is_null() => {
                 let json = v.to_string();
-                let rt = &self.options.runtime;
-                quote!(#rt::__private::serde_json::from_str(#json).unwrap_or_default())
+                quote!(__rt::serde_json::from_str(#json).unwrap_or_default())
             }
-            _ => quote!(::std::default::Default::default()),
+            _ => quote!(Default::default()),
         }
     }
 
     /// Whether the default equals what `Default::default()` gives for the Rust type.
-    pub fn default_is_zero(ty: &Ty, value: &Value) -> bool {
+    pub(crate) fn default_is_zero(ty: &Type, value: &Value) -> bool {
         match (ty, value) {
-            (Ty::String, Value::String(s)) => s.is_empty(),
-            (Ty::Bool, Value::Bool(b)) => !b,
-            (Ty::Int32 | Ty::Int64 | Ty::Number, v) => v.as_f64() == Some(0.0),
-            (Ty::Array(_) | Ty::Map(_), _) => true,
-            (Ty::Any, v) => v.is_null(),
+            (Type::String, Value::String(s)) => s.is_empty(),
+            (Type::Bool, Value::Bool(b)) => !b,
+            (Type::Int32 | Type::Int64 | Type::Number, v) => v.as_f64() == Some(0.0),
+            (Type::Array(_) | Type::Map(_), _) => true,
+            (Type::Any, v) => v.is_null(),
             _ => false,
         }
     }
 
-    /// The variant identifier of an enum value.
-    pub fn variant_ident(&self, ty: &Ty, value: &str) -> proc_macro2::Ident {
-        let variant = match ty {
-            Ty::Named(name) => self
-                .types
-                .get(name.as_str())
-                .and_then(|d| d.variants.as_ref())
-                .and_then(|vs| vs.iter().find(|v| v.value == value))
-                .and_then(|v| v.rust_name.clone()),
-            _ => None,
-        };
-        format_ident!("{}", variant.unwrap_or_else(|| crate::names::camel(value)))
-    }
-
-    /// A field's snake_case Rust identifier.
-    pub fn field_ident(field: &Field) -> proc_macro2::Ident {
-        let name = field
-            .rust_name
-            .clone()
-            .unwrap_or_else(|| crate::names::snake(&field.name));
-        format_ident!("{}", name)
+    /// The decoding slot of a field `place` (`self.name`) holding `ty`, `option`al or not.
+    pub(crate) fn slot(ty: &Type, option: bool, place: &TokenStream) -> TokenStream {
+        let text = matches!(
+            ty,
+            Type::Url | Type::RefreshJwt | Type::SessionJwt | Type::Enum(_)
+        );
+        if option && text {
+            quote!(__rt::Slot::Text(&mut #place))
+        } else {
+            quote!(__rt::Fill::slot(&mut #place))
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::future::IntoFuture;
 
-use descope_api::types::{DeliveryMethod, LoginOptions, PhoneMethod, SignUpLoginOptions, SignUpUser};
+use descope_api::auth::types::{DeliveryMethod, LoginOptions, PhoneMethod, SignUpLoginOptions, SignUpUser};
 use descope_api::{Client, Error, RefreshJwt};
 
 fn assert_send_static<T: Send + 'static>(_: &T) {}

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use descope_api::types::{EmailCodeSent, PhoneCodeSent, PhoneMethod};
+use descope_api::auth::types::{EmailCodeSent, PhoneCodeSent, PhoneMethod};
 use descope_api::{Client, Error, RefreshJwt};
 
 async fn change_phone(client: &Client, refresh: &RefreshJwt) -> Result<PhoneCodeSent, Error> {

@@ -1,0 +1,472 @@
+//! What a generated request is made of, and how it becomes a future: [`Call`] (client, endpoint,
+//! path, credential), the [`Request`] trait every generated request implements, [`send`] and
+//! [`ResponseFuture`], and the per-call settings of [`RequestExt`].
+//!
+//! Only the last step is generic, and it is small: encoding and decoding go through
+//! `&dyn` interfaces and the transport takes bytes, so the send path is compiled once for the
+//! whole API rather than once per endpoint.
+
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::HeaderValue;
+
+use crate::codec::write::{Emit, JsonWriter, Query};
+use crate::error::{DecodeError, excerpt};
+use crate::{AccessKey, Client, Error, ManagementClient, RefreshJwt, RetryPolicy, SessionJwt};
+
+/// HTTP method of an endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `PATCH`
+    Patch,
+    /// `DELETE`
+    Delete,
+}
+
+impl Method {
+    /// The method's name, e.g. `"POST"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// Whether requests with this method carry a JSON body.
+    pub fn has_body(self) -> bool {
+        matches!(self, Method::Post | Method::Put | Method::Patch)
+    }
+}
+
+/// What generated code knows of an endpoint at compile time.
+#[derive(Debug)]
+pub struct Endpoint {
+    /// The endpoint's id (`auth.otp.update_email`), for logs.
+    pub id: &'static str,
+    /// Its HTTP method.
+    pub method: Method,
+    /// Its path template (`/v1/auth/otp/verify/{method}`).
+    pub path: &'static str,
+}
+
+/// The credential a call is sent with.
+#[derive(Clone, Copy)]
+pub enum Credential<'a> {
+    /// No `Authorization` header.
+    None,
+    /// `Bearer <ProjectID>`.
+    Project,
+    /// `Bearer <ProjectID>:<refresh JWT>`.
+    Refresh(&'a RefreshJwt),
+    /// `Bearer <ProjectID>:<session JWT>`.
+    Session(&'a SessionJwt),
+    /// `Bearer <ProjectID>:<access key>`.
+    AccessKey(&'a AccessKey),
+    /// `Bearer <ProjectID>:<management key>`.
+    Management(&'a ManagementClient),
+}
+
+/// Why a call was refused before any I/O, kept until it is sent.
+#[derive(Clone, Debug)]
+struct Refusal {
+    field: &'static str,
+    reason: &'static str,
+}
+
+/// Everything about one call but its fields: client, endpoint, filled path, and the
+/// `Authorization` header.
+#[derive(Clone)]
+pub struct Call {
+    pub(crate) client: Client,
+    pub(crate) endpoint: &'static Endpoint,
+    /// The filled path, when the template has placeholders.
+    path: Option<String>,
+    pub(crate) authorization: Option<HeaderValue>,
+    refusal: Option<Refusal>,
+}
+
+impl Call {
+    /// A call of `endpoint` on `client` with `credential`; `segments` fill the path's
+    /// placeholders in order, each `(wire name, value)`.
+    pub fn new(
+        client: &Client,
+        endpoint: &'static Endpoint,
+        credential: Credential<'_>,
+        segments: &[(&'static str, &str)],
+    ) -> Call {
+        let mut call = Call {
+            client: client.clone(),
+            endpoint,
+            path: None,
+            authorization: None,
+            refusal: None,
+        };
+        call.set_auth(credential);
+        if !segments.is_empty() {
+            call.path = Some(call.fill_path(segments));
+        }
+        call
+    }
+
+    /// Replaces the credential, for requests whose caller adds an optional one.
+    pub fn set_auth(&mut self, credential: Credential<'_>) {
+        let secret = match credential {
+            Credential::None => {
+                self.authorization = None;
+                return;
+            }
+            Credential::Project => {
+                self.authorization = Some(self.client.project_authorization().clone());
+                return;
+            }
+            Credential::Management(management) => {
+                match management.authorization() {
+                    Ok(value) => self.authorization = Some(value.clone()),
+                    Err(reason) => self.refuse("managementKey", reason),
+                }
+                return;
+            }
+            Credential::Refresh(jwt) => ("refreshJwt", jwt.expose_secret()),
+            Credential::Session(jwt) => ("sessionJwt", jwt.expose_secret()),
+            Credential::AccessKey(key) => ("accessKey", key.expose_secret()),
+        };
+        match bearer(self.client.project_id(), secret.1) {
+            Ok(value) => self.authorization = Some(value),
+            Err(reason) => self.refuse(secret.0, reason),
+        }
+    }
+
+    fn refuse(&mut self, field: &'static str, reason: &'static str) {
+        self.refusal.get_or_insert(Refusal { field, reason });
+    }
+
+    /// The path with every placeholder replaced by its percent-encoded segment.
+    fn fill_path(&mut self, segments: &[(&'static str, &str)]) -> String {
+        let template = self.endpoint.path;
+        let mut out = String::with_capacity(template.len() + 32);
+        let mut values = segments.iter();
+        let mut rest = template;
+        while let Some(start) = rest.find('{') {
+            out.push_str(&rest[..start]);
+            let end = rest[start..]
+                .find('}')
+                .map_or(rest.len(), |e| start + e + 1);
+            rest = &rest[end..];
+            let Some(&(name, value)) = values.next() else {
+                continue;
+            };
+            if value.trim().is_empty() {
+                self.refuse(name, "must not be empty");
+            } else if value == "." || value == ".." {
+                self.refuse(name, "must not be `.` or `..`, which would change the path");
+            }
+            encode_into(&mut out, value);
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The path to request, filled.
+    pub(crate) fn path(&self) -> &str {
+        self.path.as_deref().unwrap_or(self.endpoint.path)
+    }
+
+    /// The error for a call refused before any I/O.
+    pub(crate) fn refusal(&self) -> Option<Error> {
+        self.refusal.as_ref().map(|r| Error::InvalidArgument {
+            field: r.field,
+            reason: r.reason.to_owned(),
+        })
+    }
+}
+
+impl fmt::Debug for Call {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("method", &self.endpoint.method)
+            .field("path", &self.path())
+            .finish_non_exhaustive()
+    }
+}
+
+/// `Bearer <project>:<secret>` as a sensitive header value, built with one allocation.
+pub(crate) fn bearer(project_id: &str, secret: &str) -> Result<HeaderValue, &'static str> {
+    if secret.trim().is_empty() {
+        return Err("must not be empty");
+    }
+    let mut text = String::with_capacity(7 + project_id.len() + 1 + secret.len());
+    text.push_str("Bearer ");
+    text.push_str(project_id);
+    text.push(':');
+    text.push_str(secret);
+    let mut value = HeaderValue::from_maybe_shared(Bytes::from(text))
+        .map_err(|_| "contains characters not allowed in an HTTP header")?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// Percent-encodes everything but the unreserved characters `A-Z a-z 0-9 - . _ ~` onto `out`.
+pub(crate) fn encode_into(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &byte in text.as_bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xf)]));
+        }
+    }
+}
+
+/// What a request's fields become: the JSON body and the query string.
+#[derive(Debug, Default)]
+pub struct Encoder {
+    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) query: Query,
+}
+
+impl Encoder {
+    /// Sets the JSON body: an object of the present fields, in order.
+    pub fn body(&mut self, fields: &[(&str, &dyn Emit)]) {
+        let mut writer = JsonWriter::new();
+        writer.object(fields);
+        self.body = Some(writer.into_bytes());
+    }
+
+    /// Adds the query pairs of the present fields, in order.
+    pub fn query(&mut self, fields: &[(&str, &dyn Emit)]) {
+        self.query.fields(fields);
+    }
+}
+
+/// Implemented by every generated request type.
+pub trait Request: Send + Sized + 'static {
+    /// What a successful call returns.
+    type Reply: Send + 'static;
+
+    /// Runs the client-side checks and writes the fields into `out`; returns the call.
+    fn encode(self, out: &mut Encoder) -> Result<Call, Error>;
+
+    /// Decodes a 2xx reply body.
+    fn decode(body: &[u8]) -> Result<Self::Reply, DecodeError>;
+}
+
+/// Settings of one call that override the client's.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CallOptions {
+    pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) timeout: Option<Duration>,
+}
+
+/// Sends `request`: what generated requests do when `.await`ed.
+pub fn send<R: Request>(request: R) -> ResponseFuture<R::Reply> {
+    send_with(request, CallOptions::default())
+}
+
+fn send_with<R: Request>(request: R, options: CallOptions) -> ResponseFuture<R::Reply> {
+    let mut encoder = Encoder::default();
+    let call = request.encode(&mut encoder);
+    ResponseFuture {
+        inner: crate::transport::start(call, encoder, options),
+        decode: R::decode,
+    }
+}
+
+/// The boxed, non-generic part of a call: everything up to the reply body.
+pub(crate) type BodyFuture = Pin<Box<dyn Future<Output = Result<Bytes, Error>> + Send>>;
+
+/// A call in flight; resolves to the decoded reply. `.await` a request to get one.
+#[must_use = "a call does nothing until it is `.await`ed"]
+pub struct ResponseFuture<T> {
+    inner: BodyFuture,
+    decode: fn(&[u8]) -> Result<T, DecodeError>,
+}
+
+impl<T> fmt::Debug for ResponseFuture<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
+    }
+}
+
+impl<T> Future for ResponseFuture<T> {
+    type Output = Result<T, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        match this.inner.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
+            Poll::Ready(Ok(body)) => {
+                Poll::Ready((this.decode)(&body).map_err(|source| Error::Decode {
+                    source,
+                    body: excerpt(&body),
+                }))
+            }
+        }
+    }
+}
+
+/// Per-call settings for every request the endpoint methods return.
+///
+/// ```no_run
+/// # async fn demo(client: descope_api::Client) -> Result<(), descope_api::Error> {
+/// use std::time::Duration;
+/// use descope_api::auth::types::DeliveryMethod;
+/// use descope_api::{RequestExt, RetryPolicy};
+///
+/// let sent = client
+///     .otp()
+///     .sign_in(DeliveryMethod::Email, "ann@example.com")
+///     .retry_policy(RetryPolicy::none())
+///     .timeout(Duration::from_secs(5))
+///     .await?;
+/// # let _ = sent;
+/// # Ok(()) }
+/// ```
+///
+/// Implemented for every generated request type. Should an endpoint have a
+/// field whose setter has the same name, call the trait's method explicitly:
+/// `RequestExt::timeout(request, duration)`.
+pub trait RequestExt: Request {
+    /// Uses `policy` for this call instead of the client's.
+    fn retry_policy(self, policy: RetryPolicy) -> Configured<Self> {
+        Configured::new(self).retry_policy(policy)
+    }
+
+    /// Allows each attempt of this call `timeout` instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    fn timeout(self, timeout: Duration) -> Configured<Self> {
+        Configured::new(self).timeout(timeout)
+    }
+}
+
+impl<R: Request> RequestExt for R {}
+
+/// A request with per-call settings; `.await` it to send it.
+///
+/// Made by the methods of [`RequestExt`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is `.await`ed"]
+pub struct Configured<R> {
+    request: R,
+    options: CallOptions,
+}
+
+impl<R: Request> Configured<R> {
+    fn new(request: R) -> Configured<R> {
+        Configured {
+            request,
+            options: CallOptions::default(),
+        }
+    }
+
+    /// Uses `policy` for this call instead of the client's.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Configured<R> {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    /// Allows each attempt of this call `timeout` instead of the client's.
+    pub fn timeout(mut self, timeout: Duration) -> Configured<R> {
+        self.options.timeout = Some(timeout);
+        self
+    }
+}
+
+impl<R: Request> IntoFuture for Configured<R> {
+    type Output = Result<R::Reply, Error>;
+    type IntoFuture = ResponseFuture<R::Reply>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        send_with(self.request, self.options)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static VERIFY: Endpoint = Endpoint {
+        id: "auth.otp.verify",
+        method: Method::Post,
+        path: "/v1/auth/otp/verify/{method}/{id}",
+    };
+
+    #[test]
+    fn encode_keeps_only_unreserved() {
+        let mut out = String::new();
+        encode_into(&mut out, "AZaz09-._~ a/b?c#d%é@");
+        assert_eq!(out, "AZaz09-._~%20a%2Fb%3Fc%23d%25%C3%A9%40");
+    }
+
+    #[test]
+    fn paths_are_filled_and_dot_segments_refused() {
+        let client = Client::new("P123").unwrap();
+        let call = Call::new(
+            &client,
+            &VERIFY,
+            Credential::Project,
+            &[("method", "sms"), ("id", "a/b")],
+        );
+        assert_eq!(call.path(), "/v1/auth/otp/verify/sms/a%2Fb");
+        assert!(call.refusal().is_none());
+        for bad in [".", "..", "", " "] {
+            let call = Call::new(
+                &client,
+                &VERIFY,
+                Credential::None,
+                &[("method", "sms"), ("id", bad)],
+            );
+            match call.refusal() {
+                Some(Error::InvalidArgument { field: "id", .. }) => {}
+                other => panic!("{bad:?}: {other:?}"),
+            }
+        }
+        assert!(
+            format!(
+                "{call:?}",
+                call = Call::new(&client, &VERIFY, Credential::None, &[])
+            )
+            .contains("Post")
+        );
+    }
+
+    #[test]
+    fn credentials_become_sensitive_headers_and_empty_ones_are_refused() {
+        let client = Client::new("P123").unwrap();
+        let jwt = RefreshJwt::new("rjwt");
+        let call = Call::new(&client, &VERIFY, Credential::Refresh(&jwt), &[]);
+        let header = call.authorization.clone().unwrap();
+        assert_eq!(header.to_str().unwrap(), "Bearer P123:rjwt");
+        assert!(header.is_sensitive());
+        assert!(!format!("{call:?}").contains("rjwt"));
+        let empty = RefreshJwt::new("");
+        let call = Call::new(&client, &VERIFY, Credential::Refresh(&empty), &[]);
+        assert!(matches!(
+            call.refusal(),
+            Some(Error::InvalidArgument {
+                field: "refreshJwt",
+                ..
+            })
+        ));
+        let call = Call::new(&client, &VERIFY, Credential::Project, &[]);
+        assert_eq!(call.authorization.unwrap().to_str().unwrap(), "Bearer P123");
+        let call = Call::new(&client, &VERIFY, Credential::None, &[]);
+        assert!(call.authorization.is_none());
+    }
+}
