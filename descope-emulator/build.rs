@@ -1,47 +1,56 @@
 //! Embeds descope-api's spec files into the emulator: writes `$OUT_DIR/spec_files.rs`, a list of
-//! `(display name, include_str!(absolute path))` for every `*.json` below `descope-api/spec`
-//! except the top-level `schema.json`, in sorted path order (as `Spec::load` reads them).
+//! `(path below spec/, include_str!(absolute path))` for every spec file, in the order
+//! `descope_spec` reads them, after resolving them: a spec that does not resolve fails the
+//! emulator's build with the same diagnostics the macro gives, instead of its first request.
 //!
 //! `include_str!` makes cargo rebuild on an edit; `rerun-if-changed` on the folder makes it
 //! rebuild when a file is added or removed.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::process::ExitCode;
 
-fn main() {
-    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+fn main() -> ExitCode {
+    let Some(manifest) = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from) else {
+        eprintln!("CARGO_MANIFEST_DIR is not set: run this through cargo");
+        return ExitCode::FAILURE;
+    };
     let dir = manifest.join("../descope-api/spec");
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut files = Vec::new();
-    collect(&dir, &mut files);
-    files.retain(|p| p != &dir.join("schema.json"));
-    files.sort();
+    if let Err(diagnostics) = descope_spec::Api::load(&dir, "spec") {
+        for line in diagnostics.to_string().lines() {
+            println!("cargo:warning={line}");
+        }
+        eprintln!("the spec does not resolve:\n{diagnostics}");
+        return ExitCode::FAILURE;
+    }
+    let paths = match descope_spec::spec_file_paths(&dir) {
+        Ok(paths) => paths,
+        Err(e) => {
+            eprintln!("cannot read the spec folder {}: {e}", dir.display());
+            return ExitCode::FAILURE;
+        }
+    };
     let mut out = String::from(
-        "/// Every spec file: (name as messages show it, text).\n\
+        "/// Every spec file: (path below `spec/`, text).\n\
          pub(crate) const SPEC_FILES: &[(&str, &str)] = &[\n",
     );
-    for path in &files {
-        let relative = path.strip_prefix(&dir).expect("below the spec folder");
-        let shown = format!("spec/{}", relative.to_string_lossy().replace('\\', "/"));
-        let absolute = path.canonicalize().expect("spec file exists");
+    for path in &paths {
+        let relative = path.strip_prefix(&dir).unwrap_or(path);
+        let rel = relative.to_string_lossy().replace('\\', "/");
+        let absolute = path.canonicalize().unwrap_or_else(|_| path.clone());
         out.push_str(&format!(
-            "    ({shown:?}, include_str!({:?})),\n",
+            "    ({rel:?}, include_str!({:?})),\n",
             absolute.to_string_lossy()
         ));
     }
     out.push_str("];\n");
-    let target = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets it"));
-    std::fs::write(target.join("spec_files.rs"), out).expect("write spec_files.rs");
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let entries = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read the spec folder {}: {e}", dir.display()));
-    for entry in entries {
-        let path = entry.expect("readable folder entry").path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json") {
-            out.push(path);
-        }
+    let Some(target) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {
+        eprintln!("OUT_DIR is not set: run this through cargo");
+        return ExitCode::FAILURE;
+    };
+    if let Err(e) = std::fs::write(target.join("spec_files.rs"), out) {
+        eprintln!("cannot write spec_files.rs: {e}");
+        return ExitCode::FAILURE;
     }
+    ExitCode::SUCCESS
 }

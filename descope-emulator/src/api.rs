@@ -1,120 +1,49 @@
 //! The operations of `spec/`, as the emulator routes and checks requests against them.
 //!
-//! The spec files are embedded at compile time (see `build.rs`) and parsed with
-//! `descope_codegen` once per process. From them come the routes (method and path template),
-//! the auth style, and the rules for path parameters, query fields and body fields: required,
-//! JSON type (recursing into shared object types), enum values and email/phone formats.
+//! The spec files are embedded at compile time (see `build.rs`) and resolved into
+//! [`descope_spec::Api`] once per process: the same model the client is generated from. From it
+//! come the routes (method and path template), the auth style, and the rules for path
+//! parameters, query fields and body fields: required, JSON type (recursing into object types),
+//! enum values, email/phone formats, and the other spellings (`aliases`) other clients send.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use descope_codegen::model::{AuthStyle, Field, Format, HttpMethod, TypeDef};
-use descope_codegen::{Spec, Ty};
+use descope_spec::{AuthStyle, Endpoint, Field, Format, Place, Presence, Segment, Type, TypeKind};
 use serde_json::{Map, Value};
 
 use crate::error::{Code, Fail, fail};
 
 include!(concat!(env!("OUT_DIR"), "/spec_files.rs"));
 
-/// The parsed spec: every operation and every shared type.
+/// The resolved spec every request is checked against.
 pub(crate) struct Api {
-    operations: Vec<Operation>,
-    types: HashMap<String, TypeDef>,
-}
-
-/// One operation of the spec.
-pub(crate) struct Operation {
-    /// `group.name`, e.g. `otp.verify`.
-    pub id: String,
-    /// HTTP method.
-    pub method: HttpMethod,
-    /// The path template, e.g. `/v1/auth/otp/verify/{method}`.
-    pub path: String,
-    /// How it is authorized.
-    pub auth: AuthStyle,
-    segments: Vec<Segment>,
-    query: Vec<Field>,
-    body: Vec<Field>,
-}
-
-enum Segment {
-    Literal(String),
-    Param(Field),
+    model: descope_spec::Api,
 }
 
 /// A request routed to an operation: its path parameters, decoded.
 pub(crate) struct Routed<'a> {
-    pub op: &'a Operation,
+    pub op: &'a Endpoint,
     pub params: HashMap<String, String>,
 }
 
-/// The process-wide parsed spec.
-///
-/// # Panics
-///
-/// When the embedded spec does not load or check, which descope-api's own build already rules
-/// out (it compiles the same files).
-pub(crate) fn api() -> &'static Api {
-    static API: OnceLock<Api> = OnceLock::new();
+/// The process-wide resolved spec, or why the embedded spec does not resolve (which the
+/// emulator's build script already rules out: it resolves the same files).
+pub(crate) fn api() -> Result<&'static Api, &'static str> {
+    static API: OnceLock<Result<Api, String>> = OnceLock::new();
     API.get_or_init(|| {
-        let spec = Spec::from_sources(SPEC_FILES.iter().copied())
-            .unwrap_or_else(|d| panic!("the embedded spec does not parse:\n{d}"));
-        let problems = descope_codegen::check(&spec);
-        assert!(
-            problems.is_empty(),
-            "the embedded spec does not check:\n{problems}"
-        );
-        Api::new(&spec)
+        descope_spec::Api::from_sources("spec", SPEC_FILES.iter().copied())
+            .map(|model| Api { model })
+            .map_err(|d| format!("the embedded spec does not resolve:\n{d}"))
     })
+    .as_ref()
+    .map_err(String::as_str)
 }
 
 impl Api {
-    fn new(spec: &Spec) -> Api {
-        let mut types = HashMap::new();
-        let mut operations = Vec::new();
-        for file in &spec.files {
-            for def in &file.spec.types {
-                types.insert(def.name.clone(), def.clone());
-            }
-            let Some(group) = file.group_name() else {
-                continue;
-            };
-            for endpoint in &file.spec.endpoints {
-                let segments = endpoint
-                    .path
-                    .split('/')
-                    .skip(1)
-                    .map(
-                        |part| match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
-                            Some(name) => Segment::Param(
-                                endpoint
-                                    .path_params
-                                    .iter()
-                                    .find(|f| f.name == name)
-                                    .cloned()
-                                    .expect("checked: every placeholder is declared"),
-                            ),
-                            None => Segment::Literal(part.to_owned()),
-                        },
-                    )
-                    .collect();
-                operations.push(Operation {
-                    id: format!("{group}.{}", endpoint.name),
-                    method: endpoint.method,
-                    path: endpoint.path.clone(),
-                    auth: endpoint.auth,
-                    segments,
-                    query: endpoint.query.clone(),
-                    body: endpoint.body.clone(),
-                });
-            }
-        }
-        Api { operations, types }
-    }
-
     /// Every operation, in spec order.
-    pub fn operations(&self) -> &[Operation] {
-        &self.operations
+    pub fn operations(&self) -> impl Iterator<Item = &Endpoint> {
+        self.model.endpoints().map(|(_, e)| e)
     }
 
     /// Finds the operation for `method` and `path`.
@@ -124,10 +53,10 @@ impl Api {
     /// matches but a placeholder's value is not one of its enum's values.
     pub fn route(&self, method: &str, path: &str) -> Result<Routed<'_>, Fail> {
         let parts: Vec<String> = path.split('/').skip(1).map(percent_decode).collect();
-        let mut best: Option<(usize, &Operation)> = None;
+        let mut best: Option<(usize, &Endpoint)> = None;
         let mut other_methods = Vec::new();
-        for op in &self.operations {
-            let Some(literals) = shape_match(&op.segments, &parts) else {
+        for op in self.operations() {
+            let Some(literals) = shape_match(&op.path.segments, &parts) else {
                 continue;
             };
             if op.method.as_str() != method {
@@ -152,29 +81,33 @@ impl Api {
             );
         };
         let mut params = HashMap::new();
-        for (segment, value) in op.segments.iter().zip(parts) {
-            if let Segment::Param(field) = segment {
-                if let Some(values) = self.enum_values(&field.ty)
-                    && !values.contains(&value.as_str())
-                {
+        for (segment, value) in op.path.segments.iter().zip(parts) {
+            let Segment::Param(index) = segment else {
+                continue;
+            };
+            let param = &op.params[*index];
+            if let Type::Enum(id) = param.ty {
+                let def = self.model.ty(id);
+                let values: Vec<&str> = def.variants().iter().map(|v| v.value.as_str()).collect();
+                if !values.contains(&value.as_str()) {
                     return fail(
                         Code::ValidationFailure,
                         format!(
                             "unknown {} `{value}` in the path: expected one of {}",
-                            words(&field.ty),
+                            words(&def.name),
                             values.join(", ")
                         ),
                     );
                 }
-                params.insert(field.name.clone(), value);
             }
+            params.insert(param.wire.clone(), value);
         }
         Ok(Routed { op, params })
     }
 
     /// Parses and checks a JSON body against the operation's fields; an empty body counts as
-    /// `{}`. Returns the body's fields.
-    pub fn check_body(&self, op: &Operation, raw: &[u8]) -> Result<Map<String, Value>, Fail> {
+    /// `{}`. Returns the body's fields, with any alias renamed to the field's own name.
+    pub fn check_body(&self, op: &Endpoint, raw: &[u8]) -> Result<Map<String, Value>, Fail> {
         if !op.method.has_body() {
             return Ok(Map::new());
         }
@@ -185,32 +118,43 @@ impl Api {
                 Fail::new(Code::BadRequest, format!("the body is not valid JSON: {e}"))
             })?
         };
-        let Value::Object(body) = value else {
+        let Value::Object(mut body) = value else {
             return fail(Code::BadRequest, "the body must be a JSON object");
         };
-        self.check_fields(&op.body, &body, "")?;
+        let fields: Vec<Rule<'_>> = op.params_at(Place::Body).map(Rule::from).collect();
+        self.check_fields(&fields, &mut body, "")?;
         Ok(body)
     }
 
     /// Checks query fields (strings on the wire) against the operation's query fields.
-    pub fn check_query(&self, op: &Operation, query: &HashMap<String, String>) -> Result<(), Fail> {
-        for field in &op.query {
-            let Some(value) = query.get(&field.name) else {
-                if field.required {
+    pub fn check_query(&self, op: &Endpoint, query: &HashMap<String, String>) -> Result<(), Fail> {
+        for param in op.params_at(Place::Query) {
+            let value = std::iter::once(&param.wire)
+                .chain(&param.aliases)
+                .find_map(|name| query.get(name));
+            let Some(value) = value else {
+                if param.presence == Presence::Required {
                     return fail(
                         Code::MissingArgument,
-                        format!("missing query parameter `{}`", field.name),
+                        format!("missing query parameter `{}`", param.wire),
                     );
                 }
                 continue;
             };
-            let ok = match Ty::parse(&field.ty) {
-                Ok(Ty::Bool) => value == "true" || value == "false",
-                Ok(Ty::Int32 | Ty::Int64) => value.parse::<i64>().is_ok(),
-                Ok(Ty::Number) => value.parse::<f64>().is_ok(),
-                Ok(Ty::Named(name)) => self
-                    .enum_values(&name)
-                    .is_none_or(|values| values.contains(&value.as_str())),
+            let item = match &param.ty {
+                Type::Array(item) => item,
+                other => other,
+            };
+            let ok = match item {
+                Type::Bool => value == "true" || value == "false",
+                Type::Int32 | Type::Int64 => value.parse::<i64>().is_ok(),
+                Type::Number => value.parse::<f64>().is_ok(),
+                Type::Enum(id) => self
+                    .model
+                    .ty(*id)
+                    .variants()
+                    .iter()
+                    .any(|v| &v.value == value),
                 _ => true,
             };
             if !ok {
@@ -218,7 +162,8 @@ impl Api {
                     Code::ValidationFailure,
                     format!(
                         "query parameter `{}` must be {}, got `{value}`",
-                        field.name, field.ty
+                        param.wire,
+                        self.model.type_expr(item, None)
                     ),
                 );
             }
@@ -228,25 +173,30 @@ impl Api {
 
     fn check_fields(
         &self,
-        fields: &[Field],
-        object: &Map<String, Value>,
+        fields: &[Rule<'_>],
+        object: &mut Map<String, Value>,
         at: &str,
     ) -> Result<(), Fail> {
         for field in fields {
             let path = if at.is_empty() {
-                field.name.clone()
+                field.wire.to_owned()
             } else {
-                format!("{at}.{}", field.name)
+                format!("{at}.{}", field.wire)
             };
-            match object.get(&field.name) {
+            // What other clients send under another spelling counts as the field itself.
+            if !object.contains_key(field.wire)
+                && let Some(value) = field.aliases.iter().find_map(|a| object.remove(a))
+            {
+                object.insert(field.wire.to_owned(), value);
+            }
+            match object.get_mut(field.wire) {
                 None | Some(Value::Null) => {
                     if field.required {
                         return fail(Code::MissingArgument, format!("missing argument `{path}`"));
                     }
                 }
                 Some(value) => {
-                    let ty = Ty::parse(&field.ty).expect("checked: valid type expression");
-                    self.check_value(&ty, value, &path)?;
+                    self.check_value(field.ty, value, &path)?;
                     if let Value::String(text) = value {
                         if field.required && text.trim().is_empty() {
                             return fail(
@@ -262,74 +212,132 @@ impl Api {
         Ok(())
     }
 
-    fn check_value(&self, ty: &Ty, value: &Value, path: &str) -> Result<(), Fail> {
+    fn check_value(&self, ty: &Type, value: &mut Value, path: &str) -> Result<(), Fail> {
         let ok = match ty {
-            Ty::String | Ty::Url | Ty::RefreshJwt | Ty::SessionJwt => value.is_string(),
-            Ty::Bool => value.is_boolean(),
-            Ty::Int32 => value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
+            Type::String | Type::Url | Type::RefreshJwt | Type::SessionJwt => value.is_string(),
+            Type::Bool => value.is_boolean(),
+            Type::Int32 => value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
             // Protobuf's JSON form sends 64-bit integers as numbers or numeric strings.
-            Ty::Int64 => {
+            Type::Int64 => {
                 value.is_i64()
                     || value.is_u64()
                     || value.as_str().is_some_and(|s| s.parse::<i64>().is_ok())
             }
-            Ty::Number => value.is_number(),
-            Ty::Any => true,
-            Ty::Array(item) => {
+            Type::Number => value.is_number(),
+            Type::Any => true,
+            Type::Array(item) => {
                 let Value::Array(items) = value else {
-                    return wrong_type(ty, value, path);
+                    return self.wrong_type(ty, value, path);
                 };
-                for (i, element) in items.iter().enumerate() {
+                for (i, element) in items.iter_mut().enumerate() {
                     self.check_value(item, element, &format!("{path}[{i}]"))?;
                 }
                 true
             }
-            Ty::Map(item) => {
+            Type::Map(item) => {
                 let Value::Object(entries) = value else {
-                    return wrong_type(ty, value, path);
+                    return self.wrong_type(ty, value, path);
                 };
-                for (key, element) in entries {
+                for (key, element) in entries.iter_mut() {
                     self.check_value(item, element, &format!("{path}.{key}"))?;
                 }
                 true
             }
-            Ty::Named(name) => {
-                let def = self.types.get(name).expect("checked: type exists");
-                if let Some(variants) = &def.variants {
-                    let Some(text) = value.as_str() else {
-                        return wrong_type(ty, value, path);
-                    };
-                    if !variants.iter().any(|v| v.value == text) {
-                        let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
-                        return fail(
-                            Code::ValidationFailure,
-                            format!(
-                                "`{path}` must be one of {}, got `{text}`",
-                                values.join(", ")
-                            ),
-                        );
-                    }
-                    true
-                } else {
-                    let Value::Object(inner) = value else {
-                        return wrong_type(ty, value, path);
-                    };
-                    self.check_fields(def.fields.as_deref().unwrap_or_default(), inner, path)?;
-                    true
+            Type::Enum(id) => {
+                let variants = self.model.ty(*id).variants();
+                let Some(text) = value.as_str() else {
+                    return self.wrong_type(ty, value, path);
+                };
+                if !variants.iter().any(|v| v.value == text) {
+                    let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
+                    return fail(
+                        Code::ValidationFailure,
+                        format!(
+                            "`{path}` must be one of {}, got `{text}`",
+                            values.join(", ")
+                        ),
+                    );
                 }
+                true
+            }
+            Type::Object(id) => {
+                let Value::Object(inner) = value else {
+                    return self.wrong_type(ty, value, path);
+                };
+                let fields: Vec<Rule<'_>> = match &self.model.ty(*id).kind {
+                    TypeKind::Object(fields) => fields.iter().map(Rule::from).collect(),
+                    TypeKind::Enum(_) => Vec::new(),
+                };
+                self.check_fields(&fields, inner, path)?;
+                true
             }
         };
         if ok {
             Ok(())
         } else {
-            wrong_type(ty, value, path)
+            self.wrong_type(ty, value, path)
         }
     }
 
-    /// The values of `type_name` when it names a string enum.
-    fn enum_values(&self, type_name: &str) -> Option<Vec<&str>> {
-        let variants = self.types.get(type_name)?.variants.as_ref()?;
-        Some(variants.iter().map(|v| v.value.as_str()).collect())
+    fn wrong_type(&self, ty: &Type, value: &Value, path: &str) -> Result<(), Fail> {
+        let got = match value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        };
+        fail(
+            Code::ValidationFailure,
+            format!("`{path}` must be {}, got {got}", self.describe(ty)),
+        )
+    }
+
+    fn describe(&self, ty: &Type) -> String {
+        match ty {
+            Type::String | Type::Url | Type::RefreshJwt | Type::SessionJwt => "a string".to_owned(),
+            Type::Bool => "a boolean".to_owned(),
+            Type::Int32 | Type::Int64 => "an integer".to_owned(),
+            Type::Number => "a number".to_owned(),
+            Type::Any => "any value".to_owned(),
+            Type::Array(item) => format!("an array of {}", self.describe(item)),
+            Type::Map(item) => format!("an object whose values are {}", self.describe(item)),
+            Type::Object(id) | Type::Enum(id) => format!("a {}", self.model.ty(*id).name),
+        }
+    }
+}
+
+/// What checking a field needs, for request parameters and object fields alike.
+struct Rule<'a> {
+    wire: &'a str,
+    aliases: &'a [String],
+    ty: &'a Type,
+    required: bool,
+    format: Option<Format>,
+}
+
+impl<'a> From<&'a descope_spec::Param> for Rule<'a> {
+    fn from(param: &'a descope_spec::Param) -> Rule<'a> {
+        Rule {
+            wire: &param.wire,
+            aliases: &param.aliases,
+            ty: &param.ty,
+            required: param.presence == Presence::Required,
+            format: param.format,
+        }
+    }
+}
+
+impl<'a> From<&'a Field> for Rule<'a> {
+    fn from(field: &'a Field) -> Rule<'a> {
+        Rule {
+            wire: &field.wire,
+            aliases: &field.aliases,
+            ty: &field.ty,
+            required: field.presence == Presence::Required,
+            format: field.format,
+        }
     }
 }
 
@@ -360,34 +368,6 @@ fn shape_match(segments: &[Segment], parts: &[String]) -> Option<usize> {
         }
     }
     Some(literals)
-}
-
-fn wrong_type(ty: &Ty, value: &Value, path: &str) -> Result<(), Fail> {
-    let got = match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    };
-    fail(
-        Code::ValidationFailure,
-        format!("`{path}` must be {}, got {got}", describe(ty)),
-    )
-}
-
-fn describe(ty: &Ty) -> String {
-    match ty {
-        Ty::String | Ty::Url | Ty::RefreshJwt | Ty::SessionJwt => "a string".to_owned(),
-        Ty::Bool => "a boolean".to_owned(),
-        Ty::Int32 | Ty::Int64 => "an integer".to_owned(),
-        Ty::Number => "a number".to_owned(),
-        Ty::Any => "any value".to_owned(),
-        Ty::Array(item) => format!("an array of {}", describe(item)),
-        Ty::Map(item) => format!("an object whose values are {}", describe(item)),
-        Ty::Named(name) => format!("a {name}"),
-    }
 }
 
 fn check_format(format: Option<Format>, text: &str, path: &str) -> Result<(), Fail> {
@@ -447,16 +427,6 @@ fn percent_decode(segment: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-impl Operation {
-    /// Whether the path has no placeholders.
-    #[cfg(test)]
-    pub fn is_fixed(&self) -> bool {
-        self.segments
-            .iter()
-            .all(|s| matches!(s, Segment::Literal(_)))
-    }
-}
-
 /// Who an `AuthStyle` expects, for messages.
 pub(crate) fn expected_header(style: AuthStyle) -> &'static str {
     match style {
@@ -475,24 +445,24 @@ mod tests {
 
     #[test]
     fn every_operation_is_routable_to_itself() {
-        let api = api();
-        assert!(api.operations().len() > 70);
+        let api = api().unwrap();
+        assert!(api.operations().count() > 70);
         for op in api.operations() {
-            if !op.is_fixed() {
+            let Some(path) = op.path.literal() else {
                 continue;
-            }
-            let routed = api.route(op.method.as_str(), &op.path).unwrap();
+            };
+            let routed = api.route(op.method.as_str(), path).unwrap();
             assert_eq!(routed.op.id, op.id);
         }
     }
 
     #[test]
     fn literal_beats_placeholder_and_enums_are_checked() {
-        let api = api();
+        let api = api().unwrap();
         let r = api.route("POST", "/v1/auth/otp/signup/email").unwrap();
-        assert_eq!(r.op.id, "otp.sign_up_email");
+        assert_eq!(r.op.id, "auth.otp.sign_up_email");
         let r = api.route("POST", "/v1/auth/otp/signup/sms").unwrap();
-        assert_eq!(r.op.id, "otp.sign_up_phone");
+        assert_eq!(r.op.id, "auth.otp.sign_up_phone");
         assert_eq!(r.params["method"], "sms");
         let err = api.route("POST", "/v1/auth/otp/verify/fax").err().unwrap();
         assert_eq!(err.code, Code::ValidationFailure);
@@ -509,7 +479,7 @@ mod tests {
 
     #[test]
     fn bodies_are_checked_deeply() {
-        let api = api();
+        let api = api().unwrap();
         let op = api.route("POST", "/v1/auth/otp/signup/email").unwrap().op;
         let check = |body: &str| api.check_body(op, body.as_bytes());
         assert!(check(r#"{"loginId":"a@b.co"}"#).is_ok());

@@ -1,6 +1,6 @@
 //! The `Authorization` header against an operation's auth style, and the JWTs inside it.
 
-use descope_codegen::model::AuthStyle;
+use descope_spec::AuthStyle;
 use serde_json::{Map, Value};
 
 use crate::api::expected_header;

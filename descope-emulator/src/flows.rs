@@ -7,7 +7,9 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
-use crate::api::{Operation, is_email, is_phone};
+use descope_spec::Endpoint;
+
+use crate::api::{is_email, is_phone};
 use crate::auth::{Caller, Kind, Token};
 use crate::error::{Code, Fail, fail};
 use crate::model::{Channel, Message, Purpose, User, UserTenant, mask_email, mask_phone};
@@ -16,46 +18,9 @@ use crate::state::{
     Action, Address, Enchanted, Pending, PendingKey, Profile, SessionRecord, SignInOptions, State,
 };
 
-/// Every operation the emulator implements, as `group.name` of the spec. Every other operation
-/// of the spec answers 501.
-pub(crate) const IMPLEMENTED: &[&str] = &[
-    "otp.sign_up_email",
-    "otp.sign_up_phone",
-    "otp.sign_in",
-    "otp.sign_up_or_in",
-    "otp.verify",
-    "otp.update_email",
-    "otp.update_phone",
-    "magic_link.sign_up_email",
-    "magic_link.sign_up_sms",
-    "magic_link.sign_in_email",
-    "magic_link.sign_in_sms",
-    "magic_link.sign_up_or_in_email",
-    "magic_link.sign_up_or_in_sms",
-    "magic_link.verify",
-    "magic_link.update_email",
-    "magic_link.update_phone_sms",
-    "enchanted_link.sign_up_email",
-    "enchanted_link.sign_in_email",
-    "enchanted_link.sign_up_or_in_email",
-    "enchanted_link.verify",
-    "enchanted_link.get_session",
-    "enchanted_link.update_email",
-    "session.refresh",
-    "session.try_refresh",
-    "session.me",
-    "session.me_history",
-    "session.select_tenant",
-    "session.logout",
-    "session.logout_all",
-    "session.validate",
-    "session.get_keys",
-    "session.get_keys_v1",
-];
-
 /// A routed, authorized and checked request.
 pub(crate) struct Request<'a> {
-    pub op: &'a Operation,
+    pub op: &'a Endpoint,
     pub params: &'a HashMap<String, String>,
     pub body: &'a Map<String, Value>,
     pub caller: Caller,
@@ -70,6 +35,98 @@ enum Delivery {
     Enchanted,
 }
 
+/// What implements one operation.
+type Handler = fn(&Cx<'_>, &mut State) -> Result<Value, Fail>;
+
+/// Every operation the emulator implements, by its id in the spec (`auth.otp.verify`), with
+/// what implements it: the one list both dispatch and [`implemented`] read. Every other operation
+/// of the spec answers 501.
+const OPERATIONS: &[(&str, Handler)] = &[
+    ("auth.otp.sign_up_email", |cx, s| {
+        cx.sign_up(s, Channel::Email, Delivery::Code)
+    }),
+    ("auth.otp.sign_up_phone", |cx, s| {
+        cx.sign_up(s, cx.method()?, Delivery::Code)
+    }),
+    ("auth.otp.sign_in", |cx, s| {
+        cx.sign_in(s, cx.method()?, Delivery::Code)
+    }),
+    ("auth.otp.sign_up_or_in", |cx, s| {
+        cx.sign_up_or_in(s, cx.method()?, Delivery::Code)
+    }),
+    ("auth.otp.verify", |cx, s| cx.verify_code(s, cx.method()?)),
+    ("auth.otp.update_email", |cx, s| {
+        cx.update(s, Channel::Email, Delivery::Code)
+    }),
+    ("auth.otp.update_phone", |cx, s| {
+        cx.update(s, cx.method()?, Delivery::Code)
+    }),
+    ("auth.magic_link.sign_up_email", |cx, s| {
+        cx.sign_up(s, Channel::Email, Delivery::Link)
+    }),
+    ("auth.magic_link.sign_up_sms", |cx, s| {
+        cx.sign_up(s, Channel::Sms, Delivery::Link)
+    }),
+    ("auth.magic_link.sign_in_email", |cx, s| {
+        cx.sign_in(s, Channel::Email, Delivery::Link)
+    }),
+    ("auth.magic_link.sign_in_sms", |cx, s| {
+        cx.sign_in(s, Channel::Sms, Delivery::Link)
+    }),
+    ("auth.magic_link.sign_up_or_in_email", |cx, s| {
+        cx.sign_up_or_in(s, Channel::Email, Delivery::Link)
+    }),
+    ("auth.magic_link.sign_up_or_in_sms", |cx, s| {
+        cx.sign_up_or_in(s, Channel::Sms, Delivery::Link)
+    }),
+    ("auth.magic_link.verify", |cx, s| {
+        cx.verify_link(s, Delivery::Link)
+    }),
+    ("auth.magic_link.update_email", |cx, s| {
+        cx.update(s, Channel::Email, Delivery::Link)
+    }),
+    ("auth.magic_link.update_phone_sms", |cx, s| {
+        cx.update(s, Channel::Sms, Delivery::Link)
+    }),
+    ("auth.enchanted_link.sign_up_email", |cx, s| {
+        cx.sign_up(s, Channel::Email, Delivery::Enchanted)
+    }),
+    ("auth.enchanted_link.sign_in_email", |cx, s| {
+        cx.sign_in(s, Channel::Email, Delivery::Enchanted)
+    }),
+    ("auth.enchanted_link.sign_up_or_in_email", |cx, s| {
+        cx.sign_up_or_in(s, Channel::Email, Delivery::Enchanted)
+    }),
+    ("auth.enchanted_link.verify", |cx, s| {
+        cx.verify_link(s, Delivery::Enchanted)
+    }),
+    ("auth.enchanted_link.get_session", |cx, s| {
+        cx.enchanted_session(s)
+    }),
+    ("auth.enchanted_link.update_email", |cx, s| {
+        cx.update(s, Channel::Email, Delivery::Enchanted)
+    }),
+    ("auth.session.refresh", |cx, s| cx.refresh(s)),
+    ("auth.session.try_refresh", |cx, s| cx.try_refresh(s)),
+    ("auth.session.me", |cx, s| cx.me(s)),
+    ("auth.session.me_history", |cx, s| cx.me_history(s)),
+    ("auth.session.select_tenant", |cx, s| cx.select_tenant(s)),
+    ("auth.session.logout", |cx, s| cx.logout(s, false)),
+    ("auth.session.logout_all", |cx, s| cx.logout(s, true)),
+    ("auth.session.validate", |cx, _| cx.validate()),
+    ("auth.session.get_keys", |cx, _| {
+        cx.keys().map(|jwk| json!({ "keys": [jwk] }))
+    }),
+    ("auth.session.get_keys_v1", |cx, _| {
+        cx.keys().map(|jwk| json!([jwk]))
+    }),
+];
+
+/// The ids of the operations the emulator implements, in spec order of the table.
+pub(crate) fn implemented() -> impl Iterator<Item = &'static str> {
+    OPERATIONS.iter().map(|(id, _)| *id)
+}
+
 /// Runs the operation; `sent` collects the messages it put in the outbox.
 pub(crate) fn dispatch(
     shared: &Shared,
@@ -78,52 +135,16 @@ pub(crate) fn dispatch(
     now: u64,
 ) -> Result<Value, Fail> {
     let cx = Cx { shared, now, req };
-    let method = || {
-        Channel::parse(req.params.get("method").map_or("", String::as_str))
-            .expect("checked: the path's method is one of its enum's values")
-    };
-    match req.op.id.as_str() {
-        "otp.sign_up_email" => cx.sign_up(state, Channel::Email, Delivery::Code),
-        "otp.sign_up_phone" => cx.sign_up(state, method(), Delivery::Code),
-        "otp.sign_in" => cx.sign_in(state, method(), Delivery::Code),
-        "otp.sign_up_or_in" => cx.sign_up_or_in(state, method(), Delivery::Code),
-        "otp.verify" => cx.verify_code(state, method()),
-        "otp.update_email" => cx.update(state, Channel::Email, Delivery::Code),
-        "otp.update_phone" => cx.update(state, method(), Delivery::Code),
-        "magic_link.sign_up_email" => cx.sign_up(state, Channel::Email, Delivery::Link),
-        "magic_link.sign_up_sms" => cx.sign_up(state, Channel::Sms, Delivery::Link),
-        "magic_link.sign_in_email" => cx.sign_in(state, Channel::Email, Delivery::Link),
-        "magic_link.sign_in_sms" => cx.sign_in(state, Channel::Sms, Delivery::Link),
-        "magic_link.sign_up_or_in_email" => cx.sign_up_or_in(state, Channel::Email, Delivery::Link),
-        "magic_link.sign_up_or_in_sms" => cx.sign_up_or_in(state, Channel::Sms, Delivery::Link),
-        "magic_link.verify" => cx.verify_link(state, Delivery::Link),
-        "magic_link.update_email" => cx.update(state, Channel::Email, Delivery::Link),
-        "magic_link.update_phone_sms" => cx.update(state, Channel::Sms, Delivery::Link),
-        "enchanted_link.sign_up_email" => cx.sign_up(state, Channel::Email, Delivery::Enchanted),
-        "enchanted_link.sign_in_email" => cx.sign_in(state, Channel::Email, Delivery::Enchanted),
-        "enchanted_link.sign_up_or_in_email" => {
-            cx.sign_up_or_in(state, Channel::Email, Delivery::Enchanted)
-        }
-        "enchanted_link.verify" => cx.verify_link(state, Delivery::Enchanted),
-        "enchanted_link.get_session" => cx.enchanted_session(state),
-        "enchanted_link.update_email" => cx.update(state, Channel::Email, Delivery::Enchanted),
-        "session.refresh" => cx.refresh(state),
-        "session.try_refresh" => cx.try_refresh(state),
-        "session.me" => cx.me(state),
-        "session.me_history" => cx.me_history(state),
-        "session.select_tenant" => cx.select_tenant(state),
-        "session.logout" => cx.logout(state, false),
-        "session.logout_all" => cx.logout(state, true),
-        "session.validate" => cx.validate(),
-        "session.get_keys" => cx.keys().map(|jwk| json!({ "keys": [jwk] })),
-        "session.get_keys_v1" => cx.keys().map(|jwk| json!([jwk])),
-        other => fail(
+    match OPERATIONS.iter().find(|(id, _)| *id == req.op.id) {
+        Some((_, handler)) => handler(&cx, state),
+        None => fail(
             Code::NotImplemented,
             format!(
-                "the emulator checked this request against spec/ ({other}: {} {}) but does not \
+                "the emulator checked this request against spec/ ({}: {} {}) but does not \
                  implement the operation",
+                req.op.id,
                 req.op.method.as_str(),
-                req.op.path
+                req.op.path.text
             ),
         ),
     }
@@ -136,6 +157,18 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
+    /// The delivery method in the path (`/otp/verify/{method}`), which routing has checked
+    /// against its enum.
+    fn method(&self) -> Result<Channel, Fail> {
+        let text = self.req.params.get("method").map_or("", String::as_str);
+        Channel::parse(text).ok_or_else(|| {
+            Fail::new(
+                Code::ValidationFailure,
+                format!("unknown delivery method `{text}` in the path"),
+            )
+        })
+    }
+
     // ---- sending ---------------------------------------------------------------------------
 
     fn sign_up(
@@ -979,9 +1012,21 @@ mod tests {
 
     #[test]
     fn implemented_operations_exist_in_the_spec() {
-        let ids: Vec<&str> = api().operations().iter().map(|op| op.id.as_str()).collect();
-        for id in IMPLEMENTED {
-            assert!(ids.contains(id), "{id} is not in spec/");
+        let ids: Vec<&str> = api()
+            .unwrap()
+            .operations()
+            .map(|op| op.id.as_str())
+            .collect();
+        for id in implemented() {
+            assert!(ids.contains(&id), "{id} is not in spec/");
         }
+        let mut unique: Vec<&str> = implemented().collect();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(
+            unique.len(),
+            OPERATIONS.len(),
+            "an operation is listed twice"
+        );
     }
 }

@@ -14,16 +14,16 @@ use axum::extract::{DefaultBodyLimit, RawQuery, State as Extract};
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use descope_codegen::model::AuthStyle;
+use descope_spec::AuthStyle;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::api::{api, is_email, is_phone};
+use crate::api::{Api, api, is_email, is_phone};
 use crate::auth::{Caller, authorize};
 use crate::error::{Code, Fail};
-use crate::flows::{IMPLEMENTED, Request, dispatch};
+use crate::flows::{Request, dispatch, implemented};
 use crate::jwt::Keys;
 use crate::model::{Limits, Message, NewUser, SeedError, User, UserTenant};
 use crate::state::State;
@@ -36,6 +36,8 @@ type OnSend = Arc<dyn Fn(&Message) + Send + Sync>;
 
 /// What the request handlers share.
 pub(crate) struct Shared {
+    /// The resolved spec requests are checked against.
+    pub api: &'static Api,
     pub project_id: String,
     pub base_url: String,
     /// The `iss` claim of every JWT: `<base URL>/<project ID>`.
@@ -185,19 +187,20 @@ impl Emulator {
         }
     }
 
-    /// The operations the emulator implements, as `group.name` of the spec
-    /// (`otp.update_email`). Every other operation in `spec/` answers 501.
-    pub fn implemented_operations() -> &'static [&'static str] {
-        IMPLEMENTED
+    /// The operations the emulator implements, by their id in the spec
+    /// (`auth.otp.update_email`). Every other operation in `spec/` answers 501.
+    pub fn implemented_operations() -> Vec<&'static str> {
+        implemented().collect()
     }
 
     /// The spec's operations the emulator checks but does not implement (they answer 501).
     pub fn unimplemented_operations() -> Vec<&'static str> {
-        api()
-            .operations()
-            .iter()
+        let Ok(api) = api() else {
+            return Vec::new();
+        };
+        api.operations()
             .map(|op| op.id.as_str())
-            .filter(|id| !IMPLEMENTED.contains(id))
+            .filter(|id| !implemented().any(|done| done == *id))
             .collect()
     }
 
@@ -352,12 +355,13 @@ impl EmulatorBuilder {
             Some(der) => Keys::from_pkcs8(der)
                 .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?,
         };
-        // Parse the spec before accepting requests, so a broken spec fails here.
-        let _ = api();
+        // Resolve the spec before accepting requests, so a broken spec fails here.
+        let api = api().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         let listener = TcpListener::bind(self.addr).await?;
         let addr = listener.local_addr()?;
         let base_url = format!("http://{addr}");
         let shared = Arc::new(Shared {
+            api,
             issuer: format!("{base_url}/{}", self.project_id),
             project_id: self.project_id,
             base_url,
@@ -445,7 +449,7 @@ fn handle(
     headers: &HeaderMap,
     body: &[u8],
 ) -> (Result<Value, Fail>, Vec<Message>) {
-    let api = api();
+    let api = shared.api;
     let routed = match api.route(method.as_str(), uri.path()) {
         Ok(routed) => routed,
         Err(fail) => return (Err(fail), Vec::new()),
@@ -457,7 +461,7 @@ fn handle(
     let caller = match authorize(shared, &state, op.auth, header, now) {
         Ok(caller) => caller,
         // try-refresh treats a missing or unusable refresh JWT as "no session".
-        Err(fail) if op.id == "session.try_refresh" && fail.code != Code::WrongProject => {
+        Err(fail) if op.id == "auth.session.try_refresh" && fail.code != Code::WrongProject => {
             Caller::Anonymous
         }
         Err(fail) => return (Err(fail), Vec::new()),
@@ -502,7 +506,7 @@ async fn index(Extract(shared): Extract<Arc<Shared>>) -> Response {
         "emulator": "descope-emulator",
         "projectId": shared.project_id,
         "baseUrl": shared.base_url,
-        "implemented": IMPLEMENTED,
+        "implemented": Emulator::implemented_operations(),
         "notImplemented": Emulator::unimplemented_operations(),
         "routes": [
             "GET /emulator/outbox?loginId=",

@@ -3,7 +3,7 @@
 //! not fit spec/, 401 for credentials that do not fit the auth style, 501 for operations the
 //! emulator does not implement. Each answer is a Descope error body.
 
-use descope_api::types::DeliveryMethod;
+use descope_api::auth::types::DeliveryMethod;
 use descope_emulator::Emulator;
 
 mod support;
@@ -333,7 +333,7 @@ async fn unimplemented_operations_answer_501_after_their_checks() {
         .await;
     assert_eq!(
         reply.error("E011501", 501),
-        "the emulator checked this request against spec/ (password.sign_up: POST \
+        "the emulator checked this request against spec/ (auth.password.sign_up: POST \
          /v1/auth/password/signup) but does not implement the operation"
     );
     let reply = raw.get("/v1/auth/saml/idp/metadata", None).await;

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use descope_api::types::{DeliveryMethod, LoginOptions, PhoneMethod, SignUpUser};
+use descope_api::auth::types::{DeliveryMethod, LoginOptions, PhoneMethod, SignUpUser};
 use descope_emulator::{Channel, Emulator, Limits, NewUser, Purpose};
 use serde_json::{Value, json};
 

@@ -19,7 +19,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use descope_codegen::snake;
+use descope_spec::snake;
 use serde_json::Value;
 
 use crate::allow::AllowList;
@@ -318,15 +318,9 @@ fn open_file(spec: &mut SpecDir, path: &Path) -> Result<usize, String> {
 /// The generator's own check of the result, one line per problem.
 fn generator_check(spec: &SpecDir) -> Vec<String> {
     let root = spec.root.to_string_lossy().trim_end_matches('/').to_owned();
-    let sources = spec
-        .files
-        .iter()
-        .map(|f| (format!("{root}/{}", f.rel), f.render()));
-    let diagnostics = match descope_codegen::Spec::from_sources(sources) {
-        Ok(parsed) => match descope_codegen::check(&parsed).into_result(()) {
-            Ok(()) => return Vec::new(),
-            Err(d) => d,
-        },
+    let sources = spec.files.iter().map(|f| (f.rel.clone(), f.render()));
+    let diagnostics = match descope_spec::Api::from_sources(&root, sources) {
+        Ok(_) => return Vec::new(),
         Err(d) => d,
     };
     diagnostics

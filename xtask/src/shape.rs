@@ -4,7 +4,7 @@
 //! enum is a string with known values, a shared object is an object whose fields are compared one
 //! level further down.
 
-use descope_codegen::Ty;
+use descope_spec::Ty;
 
 use crate::openapi::{Api, DocTy, ObjId};
 use crate::spec::SpecDir;
@@ -56,7 +56,7 @@ impl Shape {
             Ty::Any => Shape::Any,
             Ty::Array(item) => Shape::Array(Box::new(Shape::from_ty(item, spec))),
             Ty::Map(value) => Shape::Map(Box::new(Shape::from_ty(value, spec))),
-            Ty::Named(name) => match spec.type_def(name) {
+            Ty::Named(_, name) => match spec.type_def(name) {
                 Some((_, def)) => match &def.variants {
                     Some(variants) => Shape::Enum(
                         def.name.clone(),

@@ -219,7 +219,7 @@ impl SpecDir {
         if !root.is_dir() {
             return Err(format!("spec folder {} not found", root.display()));
         }
-        let paths = descope_codegen::spec_file_paths(root)
+        let paths = descope_spec::spec_file_paths(root)
             .map_err(|e| format!("cannot read {}: {e}", root.display()))?;
         let mut files = Vec::new();
         for path in paths {

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use descope_api::types::{DeliveryMethod, JwtResponse};
+use descope_api::auth::types::{DeliveryMethod, JwtResponse};
 use descope_api::{Client, Error, RefreshJwt, SessionJwt};
 use descope_emulator::{Emulator, Limits, NewUser};
 use serde_json::Value;
