@@ -95,9 +95,7 @@ impl Request for Custom {
         Ok(self.call)
     }
 
-    fn decode(body: &[u8]) -> Result<serde_json::Value, descope_api::DecodeError> {
-        __private::decode_json(body)
-    }
+    const DECODE: __private::Decode<serde_json::Value> = __private::decode_json;
 }
 
 impl std::future::IntoFuture for Custom {
@@ -123,7 +121,7 @@ static GET: Endpoint = Endpoint {
 fn custom(client: &Client, auth: Credential<'_>, method: Method, token: Option<&str>) -> Custom {
     let endpoint = if method == Method::Get { &GET } else { &POST };
     Custom {
-        call: Call::new(client, endpoint, auth, &[]),
+        call: Call::new(client, endpoint, auth),
         login_id: "ann@example.com".into(),
         token: token.map(Secret::new),
     }
@@ -151,7 +149,7 @@ async fn every_call(client: &Client) -> Vec<Result<String, Error>> {
     let access = AccessKey::new(ACCESS);
     let management = client.with_management_key(ManagementKey::new(MANAGEMENT));
     let auths = [
-        Credential::Session(&session),
+        Credential::SessionJwt(&session),
         Credential::AccessKey(&access),
         Credential::Management(&management),
     ];
@@ -164,7 +162,7 @@ async fn every_call(client: &Client) -> Vec<Result<String, Error>> {
     assert_clean("request Debug", &format!("{request:?}"));
     results.push(request.await.map(|r| format!("{r:?}")));
     let bad = RefreshJwt::new(BAD_HEADER);
-    let request = custom(client, Credential::Refresh(&bad), Method::Post, None);
+    let request = custom(client, Credential::RefreshJwt(&bad), Method::Post, None);
     results.push(request.await.map(|r| format!("{r:?}")));
     results
 }
@@ -336,8 +334,7 @@ async fn no_secret_in_errors_debug_display_or_logs() {
             Call::new(
                 &Client::new(PROJECT).unwrap(),
                 &POST,
-                Credential::Session(&SessionJwt::new(SESSION)),
-                &[],
+                Credential::SessionJwt(&SessionJwt::new(SESSION)),
             )
         ),
     ] {

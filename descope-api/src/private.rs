@@ -9,5 +9,32 @@ pub use crate::codec::read::{
 };
 pub use crate::codec::write::{Emit, JsonWriter, Query};
 pub use crate::error::DecodeError;
-pub use crate::request::{Call, Credential, Encoder, Endpoint, Method, Request, send};
+pub use crate::request::{Call, Credential, Decode, Encoder, Endpoint, Method, Request, send};
+pub use crate::{
+    AccessKey, Client, Error, ManagementClient, RefreshJwt, ResponseFuture, Secret, SessionJwt, Url,
+};
+
+/// The result of a call.
+pub type Result<T> = ::std::result::Result<T, crate::Error>;
 pub use crate::validate::{check_email, check_phone, check_required};
+
+/// `impl IntoFuture for $request`: awaiting a request sends it (the same four lines for every
+/// request, written once).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __descope_into_future {
+    ($request:ty) => {
+        impl ::std::future::IntoFuture for $request {
+            type Output =
+                $crate::__private::Result<<$request as $crate::__private::Request>::Reply>;
+            type IntoFuture =
+                $crate::__private::ResponseFuture<<$request as $crate::__private::Request>::Reply>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                $crate::__private::send(self)
+            }
+        }
+    };
+}
+
+pub use crate::__descope_into_future as into_future;

@@ -63,6 +63,21 @@ pub struct Endpoint {
     pub path: &'static str,
 }
 
+macro_rules! endpoint_constructors {
+    ($($name:ident => $method:ident),*) => {
+        impl Endpoint {
+            $(
+                #[doc = concat!("A `", stringify!($method), "` endpoint.")]
+                pub const fn $name(id: &'static str, path: &'static str) -> Endpoint {
+                    Endpoint { id, method: Method::$method, path }
+                }
+            )*
+        }
+    };
+}
+
+endpoint_constructors!(get => Get, post => Post, put => Put, patch => Patch, delete => Delete);
+
 /// The credential a call is sent with.
 #[derive(Clone, Copy)]
 pub enum Credential<'a> {
@@ -71,9 +86,9 @@ pub enum Credential<'a> {
     /// `Bearer <ProjectID>`.
     Project,
     /// `Bearer <ProjectID>:<refresh JWT>`.
-    Refresh(&'a RefreshJwt),
+    RefreshJwt(&'a RefreshJwt),
     /// `Bearer <ProjectID>:<session JWT>`.
-    Session(&'a SessionJwt),
+    SessionJwt(&'a SessionJwt),
     /// `Bearer <ProjectID>:<access key>`.
     AccessKey(&'a AccessKey),
     /// `Bearer <ProjectID>:<management key>`.
@@ -100,14 +115,8 @@ pub struct Call {
 }
 
 impl Call {
-    /// A call of `endpoint` on `client` with `credential`; `segments` fill the path's
-    /// placeholders in order, each `(wire name, value)`.
-    pub fn new(
-        client: &Client,
-        endpoint: &'static Endpoint,
-        credential: Credential<'_>,
-        segments: &[(&'static str, &str)],
-    ) -> Call {
+    /// A call of `endpoint` on `client` with `credential`.
+    pub fn new(client: &Client, endpoint: &'static Endpoint, credential: Credential<'_>) -> Call {
         let mut call = Call {
             client: client.clone(),
             endpoint,
@@ -116,10 +125,43 @@ impl Call {
             refusal: None,
         };
         call.set_auth(credential);
-        if !segments.is_empty() {
-            call.path = Some(call.fill_path(segments));
-        }
         call
+    }
+
+    /// A call without an `Authorization` header.
+    pub fn none(client: &Client, endpoint: &'static Endpoint) -> Call {
+        Call::new(client, endpoint, Credential::None)
+    }
+
+    /// A call with `Bearer <ProjectID>`.
+    pub fn project(client: &Client, endpoint: &'static Endpoint) -> Call {
+        Call::new(client, endpoint, Credential::Project)
+    }
+
+    /// A call with the user's refresh JWT.
+    pub fn refresh(client: &Client, endpoint: &'static Endpoint, jwt: &RefreshJwt) -> Call {
+        Call::new(client, endpoint, Credential::RefreshJwt(jwt))
+    }
+
+    /// A call with the user's session JWT.
+    pub fn session(client: &Client, endpoint: &'static Endpoint, jwt: &SessionJwt) -> Call {
+        Call::new(client, endpoint, Credential::SessionJwt(jwt))
+    }
+
+    /// A call with an access key.
+    pub fn access_key(client: &Client, endpoint: &'static Endpoint, key: &AccessKey) -> Call {
+        Call::new(client, endpoint, Credential::AccessKey(key))
+    }
+
+    /// A call with the management key of `client`.
+    pub fn management(client: &ManagementClient, endpoint: &'static Endpoint) -> Call {
+        Call::new(client.client(), endpoint, Credential::Management(client))
+    }
+
+    /// Fills the path's placeholders in order, each `(wire name, value)`.
+    pub fn path(mut self, segments: &[(&'static str, &str)]) -> Call {
+        self.path = Some(self.fill_path(segments));
+        self
     }
 
     /// Replaces the credential, for requests whose caller adds an optional one.
@@ -140,8 +182,8 @@ impl Call {
                 }
                 return;
             }
-            Credential::Refresh(jwt) => ("refreshJwt", jwt.expose_secret()),
-            Credential::Session(jwt) => ("sessionJwt", jwt.expose_secret()),
+            Credential::RefreshJwt(jwt) => ("refreshJwt", jwt.expose_secret()),
+            Credential::SessionJwt(jwt) => ("sessionJwt", jwt.expose_secret()),
             Credential::AccessKey(key) => ("accessKey", key.expose_secret()),
         };
         match bearer(self.client.project_id(), secret.1) {
@@ -181,7 +223,7 @@ impl Call {
     }
 
     /// The path to request, filled.
-    pub(crate) fn path(&self) -> &str {
+    pub(crate) fn filled_path(&self) -> &str {
         self.path.as_deref().unwrap_or(self.endpoint.path)
     }
 
@@ -198,7 +240,7 @@ impl fmt::Debug for Call {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Call")
             .field("method", &self.endpoint.method)
-            .field("path", &self.path())
+            .field("path", &self.filled_path())
             .finish_non_exhaustive()
     }
 }
@@ -259,12 +301,15 @@ pub trait Request: Send + Sized + 'static {
     /// What a successful call returns.
     type Reply: Send + 'static;
 
+    /// Decodes a 2xx reply body (`decode_json`, `decode_text` or `decode_empty`).
+    const DECODE: Decode<Self::Reply>;
+
     /// Runs the client-side checks and writes the fields into `out`; returns the call.
     fn encode(self, out: &mut Encoder) -> Result<Call, Error>;
-
-    /// Decodes a 2xx reply body.
-    fn decode(body: &[u8]) -> Result<Self::Reply, DecodeError>;
 }
+
+/// How a reply body becomes the reply.
+pub type Decode<T> = fn(&[u8]) -> Result<T, DecodeError>;
 
 /// Settings of one call that override the client's.
 #[derive(Clone, Debug, Default)]
@@ -283,7 +328,7 @@ fn send_with<R: Request>(request: R, options: CallOptions) -> ResponseFuture<R::
     let call = request.encode(&mut encoder);
     ResponseFuture {
         inner: crate::transport::start(call, encoder, options),
-        decode: R::decode,
+        decode: R::DECODE,
     }
 }
 
@@ -294,7 +339,7 @@ pub(crate) type BodyFuture = Pin<Box<dyn Future<Output = Result<Bytes, Error>> +
 #[must_use = "a call does nothing until it is `.await`ed"]
 pub struct ResponseFuture<T> {
     inner: BodyFuture,
-    decode: fn(&[u8]) -> Result<T, DecodeError>,
+    decode: Decode<T>,
 }
 
 impl<T> fmt::Debug for ResponseFuture<T> {
@@ -417,46 +462,30 @@ mod tests {
     #[test]
     fn paths_are_filled_and_dot_segments_refused() {
         let client = Client::new("P123").unwrap();
-        let call = Call::new(
-            &client,
-            &VERIFY,
-            Credential::Project,
-            &[("method", "sms"), ("id", "a/b")],
-        );
-        assert_eq!(call.path(), "/v1/auth/otp/verify/sms/a%2Fb");
+        let call = Call::project(&client, &VERIFY).path(&[("method", "sms"), ("id", "a/b")]);
+        assert_eq!(call.filled_path(), "/v1/auth/otp/verify/sms/a%2Fb");
         assert!(call.refusal().is_none());
         for bad in [".", "..", "", " "] {
-            let call = Call::new(
-                &client,
-                &VERIFY,
-                Credential::None,
-                &[("method", "sms"), ("id", bad)],
-            );
+            let call = Call::none(&client, &VERIFY).path(&[("method", "sms"), ("id", bad)]);
             match call.refusal() {
                 Some(Error::InvalidArgument { field: "id", .. }) => {}
                 other => panic!("{bad:?}: {other:?}"),
             }
         }
-        assert!(
-            format!(
-                "{call:?}",
-                call = Call::new(&client, &VERIFY, Credential::None, &[])
-            )
-            .contains("Post")
-        );
+        assert!(format!("{:?}", Call::none(&client, &VERIFY)).contains("Post"));
     }
 
     #[test]
     fn credentials_become_sensitive_headers_and_empty_ones_are_refused() {
         let client = Client::new("P123").unwrap();
         let jwt = RefreshJwt::new("rjwt");
-        let call = Call::new(&client, &VERIFY, Credential::Refresh(&jwt), &[]);
+        let call = Call::refresh(&client, &VERIFY, &jwt);
         let header = call.authorization.clone().unwrap();
         assert_eq!(header.to_str().unwrap(), "Bearer P123:rjwt");
         assert!(header.is_sensitive());
         assert!(!format!("{call:?}").contains("rjwt"));
         let empty = RefreshJwt::new("");
-        let call = Call::new(&client, &VERIFY, Credential::Refresh(&empty), &[]);
+        let call = Call::refresh(&client, &VERIFY, &empty);
         assert!(matches!(
             call.refusal(),
             Some(Error::InvalidArgument {
@@ -464,9 +493,9 @@ mod tests {
                 ..
             })
         ));
-        let call = Call::new(&client, &VERIFY, Credential::Project, &[]);
+        let call = Call::project(&client, &VERIFY);
         assert_eq!(call.authorization.unwrap().to_str().unwrap(), "Bearer P123");
-        let call = Call::new(&client, &VERIFY, Credential::None, &[]);
+        let call = Call::none(&client, &VERIFY);
         assert!(call.authorization.is_none());
     }
 }

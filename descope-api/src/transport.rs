@@ -30,7 +30,7 @@ pub(crate) fn start(
         "descope.request",
         endpoint = call.endpoint.id,
         method = call.endpoint.method.as_str(),
-        path = call.path(),
+        path = call.filled_path(),
         status = tracing::field::Empty,
         attempt = tracing::field::Empty,
         latency_ms = tracing::field::Empty,
@@ -77,7 +77,7 @@ impl Prepared {
 
 fn prepare(call: &Call, encoder: Encoder) -> Result<Prepared, Error> {
     let client = &call.client;
-    let path = call.path();
+    let path = call.filled_path();
     let query = encoder.query.as_str();
     let mut url = String::with_capacity(client.base_url().len() + path.len() + query.len());
     url.push_str(client.base_url());

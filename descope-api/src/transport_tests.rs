@@ -107,12 +107,6 @@ impl __private::Object for RefreshResponse {
     }
 }
 
-impl __private::Fill for RefreshResponse {
-    fn slot(&mut self) -> __private::Slot<'_> {
-        __private::Slot::Object(self)
-    }
-}
-
 impl Request for RefreshRequest {
     type Reply = RefreshResponse;
 
@@ -125,9 +119,7 @@ impl Request for RefreshRequest {
         Ok(self.call)
     }
 
-    fn decode(body: &[u8]) -> Result<RefreshResponse, crate::DecodeError> {
-        __private::decode_json(body)
-    }
+    const DECODE: __private::Decode<RefreshResponse> = __private::decode_json;
 }
 
 fn endpoint(method: Method) -> &'static Endpoint {
@@ -158,7 +150,7 @@ fn request(
     login_id: &str,
 ) -> RefreshRequest {
     RefreshRequest {
-        call: Call::new(client, endpoint(method), auth, &[]),
+        call: Call::new(client, endpoint(method), auth),
         login_id: login_id.into(),
         filter: Vec::new(),
     }
@@ -176,7 +168,7 @@ async fn post_sends_exact_headers_and_body() {
     let jwt = RefreshJwt::new("rjwt");
     let response = __private::send(request(
         &client,
-        Credential::Refresh(&jwt),
+        Credential::RefreshJwt(&jwt),
         Method::Post,
         "a@b.co",
     ))
@@ -241,7 +233,7 @@ async fn descope_error_becomes_api_error() {
     let jwt = RefreshJwt::new("rjwt-secret");
     let err = __private::send(request(
         &client,
-        Credential::Refresh(&jwt),
+        Credential::RefreshJwt(&jwt),
         Method::Post,
         "x",
     ))

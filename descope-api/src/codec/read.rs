@@ -125,6 +125,12 @@ macro_rules! fill {
 
 fill!(String => String, Secret => Secret, bool => Bool, i32 => I32, i64 => I64, f64 => F64, Value => Any);
 
+impl<T: Object> Fill for T {
+    fn slot(&mut self) -> Slot<'_> {
+        Slot::Object(self)
+    }
+}
+
 impl<T: Fill + Default> Fill for Vec<T> {
     fn slot(&mut self) -> Slot<'_> {
         Slot::List(self)

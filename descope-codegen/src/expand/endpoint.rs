@@ -12,25 +12,27 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::types::{Setter, field_doc};
-use super::{Gen, Site, doc, summary};
+use super::{Gen, Site, doc};
 
 impl Gen<'_> {
-    /// For an auth style whose credential the caller passes: the argument's name and type.
-    fn credential_arg(&self, style: AuthStyle) -> Option<(Ident, TokenStream, TokenStream)> {
-        let rt = self.rt();
-        let (arg, ty, _) = style.credential()?;
+    /// For an auth style whose credential the caller passes: the argument's name and type, and
+    /// the runtime's `Call` constructor / `Credential` variant for it.
+    fn credential_arg(&self, style: AuthStyle) -> Option<(Ident, TokenStream, Ident, TokenStream)> {
+        let (arg, ty, ctor) = style.credential()?;
         let arg = format_ident!("{arg}");
         let ty = format_ident!("{ty}");
-        let variant = match style {
-            AuthStyle::Refresh => quote!(Refresh),
-            AuthStyle::Session => quote!(Session),
-            _ => quote!(AccessKey),
-        };
+        let variant = format_ident!("{ty}");
         Some((
             arg.clone(),
-            quote!(&#rt::#ty),
+            quote!(&__rt::#ty),
+            format_ident!("{ctor}"),
             quote!(__rt::Credential::#variant(#arg)),
         ))
+    }
+
+    /// The name of an endpoint's static (`UPDATE_EMAIL`).
+    pub(super) fn endpoint_static(endpoint: &Endpoint) -> Ident {
+        format_ident!("{}", endpoint.name.to_uppercase())
     }
 
     /// The reply type of an endpoint, named from its group module.
@@ -56,24 +58,19 @@ impl Gen<'_> {
         let management = group.handle == Handle::Management;
         let mut args = Vec::new();
         let mut arg_docs = String::new();
-        let client = if management {
-            quote!(self.client.client())
-        } else {
-            quote!(self.client)
-        };
-        let credential = match (endpoint.auth, self.credential_arg(endpoint.auth)) {
-            (_, Some((arg, param, credential))) => {
+        let endpoint_static = Self::endpoint_static(endpoint);
+        let call = match (endpoint.auth, self.credential_arg(endpoint.auth)) {
+            (_, Some((arg, param, ctor, _))) => {
                 args.push(quote!(#arg: #param));
-                arg_docs.push_str(&format!(
-                    "- `{arg}`: the caller's credential for this endpoint.\n"
-                ));
-                credential
+                quote!(__rt::Call::#ctor(self.client, &#endpoint_static, #arg))
             }
             (AuthStyle::Management, None) if management => {
-                quote!(__rt::Credential::Management(self.client))
+                quote!(__rt::Call::management(self.client, &#endpoint_static))
             }
-            (AuthStyle::Project, None) => quote!(__rt::Credential::Project),
-            _ => quote!(__rt::Credential::None),
+            (AuthStyle::Project, None) => {
+                quote!(__rt::Call::project(self.client, &#endpoint_static))
+            }
+            _ => quote!(__rt::Call::none(self.client, &#endpoint_static)),
         };
         let mut segments = Vec::new();
         let mut inits = TokenStream::new();
@@ -115,17 +112,14 @@ impl Gen<'_> {
                 }
             }
         }
-        let method = format_ident!("{}", camel_method(endpoint.method.as_str()));
-        let id = &endpoint.id;
-        let path = &endpoint.path.text;
+        let call = if segments.is_empty() {
+            call
+        } else {
+            quote!(#call.path(&[#(#segments),*]))
+        };
         let many = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-        let optional = endpoint
-            .params
-            .iter()
-            .any(|p| !p.is_argument() && p.source.is_none());
         let docs = doc(&format!(
-            "{}\n\n`{} {}`, sent with {}{}.\n\n{}The returned [`{request}`] sends itself when \
-             `.await`ed{}.",
+            "{}\n\n`{} {}`, sent with {}{}.{}",
             endpoint.docs.trim(),
             endpoint.method.as_str(),
             endpoint.path.text,
@@ -138,12 +132,7 @@ impl Gen<'_> {
             if arg_docs.is_empty() {
                 String::new()
             } else {
-                format!("Arguments:\n{arg_docs}\n")
-            },
-            if optional {
-                "; set optional fields on it first"
-            } else {
-                ""
+                format!(" Arguments:\n{arg_docs}")
             },
         ));
         quote! {
@@ -151,16 +140,7 @@ impl Gen<'_> {
             #many
             pub fn #name(&self, #(#args),*) -> #request {
                 #request {
-                    __call: __rt::Call::new(
-                        #client,
-                        &__rt::Endpoint {
-                            id: #id,
-                            method: __rt::Method::#method,
-                            path: #path,
-                        },
-                        #credential,
-                        &[#(#segments),*],
-                    ),
+                    __call: #call,
                     #inits
                 }
             }
@@ -169,7 +149,6 @@ impl Gen<'_> {
 
     /// The request type, its setters and its `Request` and `IntoFuture` impls.
     pub(super) fn endpoint_items(&self, group_id: GroupId, endpoint: &Endpoint) -> TokenStream {
-        let rt = self.rt();
         let group = self.api.group(group_id);
         let site = Site::Group(group_id);
         let request = format_ident!("{}", endpoint.request);
@@ -206,7 +185,7 @@ impl Gen<'_> {
                 0,
             ));
             if !param.is_argument() {
-                let docs = format!("{}\n\nSent as `{wire}`.", param_doc(param));
+                let docs = format!("{} Sent as `{wire}`.", param_doc(param));
                 let setter = Setter {
                     rust: &param.rust,
                     ty: &param.ty,
@@ -217,7 +196,7 @@ impl Gen<'_> {
             }
         }
         if let Some(optional) = endpoint.optional_auth
-            && let Some((arg, param, credential)) = self.credential_arg(optional)
+            && let Some((arg, param, _, credential)) = self.credential_arg(optional)
         {
             let method = format_ident!("with_{}", arg);
             let docs = doc(&format!(
@@ -235,14 +214,13 @@ impl Gen<'_> {
             });
         }
         let docs = doc(&format!(
-            "Request of [`{}::{}`]: {}\n\n`{} {}`. Required values were given to the method; \
-             optional ones are set with the methods of this type. `.await` it to send it.",
-            group.type_name,
-            endpoint.name,
-            summary(&endpoint.docs),
-            endpoint.method.as_str(),
-            endpoint.path.text,
+            "Request of [`{}::{}`]: `.await` it to send it; its methods set optional fields.",
+            group.type_name, endpoint.name,
         ));
+        let endpoint_static = Self::endpoint_static(endpoint);
+        let id = &endpoint.id;
+        let path = &endpoint.path.text;
+        let ctor = format_ident!("{}", endpoint.method.as_str().to_lowercase());
         let setters = (!setters.is_empty()).then(|| quote!(impl #request { #setters }));
         let has_body = endpoint.method.has_body();
         let writes_body = has_body.then(|| quote!(out.body(&[#(#body),*]);));
@@ -258,6 +236,8 @@ impl Gen<'_> {
             Reply::Object(_) | Reply::Array(_) => quote!(decode_json),
         };
         quote! {
+            static #endpoint_static: __rt::Endpoint = __rt::Endpoint::#ctor(#id, #path);
+
             #docs
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is `.await`ed"]
@@ -270,27 +250,17 @@ impl Gen<'_> {
 
             impl __rt::Request for #request {
                 type Reply = #reply;
+                const DECODE: __rt::Decode<#reply> = __rt::#decode;
 
-                fn encode(self, #out: &mut __rt::Encoder) -> Result<__rt::Call, #rt::Error> {
+                fn encode(self, #out: &mut __rt::Encoder) -> __rt::Result<__rt::Call> {
                     #checks
                     #writes_body
                     #writes_query
                     Ok(self.__call)
                 }
-
-                fn decode(body: &[u8]) -> Result<#reply, __rt::DecodeError> {
-                    __rt::#decode(body)
-                }
             }
 
-            impl ::std::future::IntoFuture for #request {
-                type Output = Result<#reply, #rt::Error>;
-                type IntoFuture = #rt::ResponseFuture<#reply>;
-
-                fn into_future(self) -> Self::IntoFuture {
-                    __rt::send(self)
-                }
-            }
+            __rt::into_future!(#request);
         }
     }
 
@@ -395,11 +365,4 @@ impl Gen<'_> {
 /// A parameter's docs, with its default and format check.
 fn param_doc(param: &Param) -> String {
     field_doc(&param.docs, &param.presence, param.format)
-}
-
-/// `POST` → `Post`.
-fn camel_method(method: &str) -> String {
-    let mut out = method[..1].to_owned();
-    out.push_str(&method[1..].to_lowercase());
-    out
 }

@@ -11,9 +11,10 @@
 //!
 //! Per endpoint only what differs is generated: its fields, their `(wire name, &value)` lists
 //! for encoding and the `match` for decoding. Sending, encoding and decoding themselves are the
-//! runtime's, compiled once. Every module starts with absolute imports (`use ::std::…`,
-//! `use ::descope_api::__private as __rt`), so the code names nothing from the invoking crate's
-//! scope and compiles in any crate that depends on descope-api alone.
+//! runtime's, compiled once. Every module starts with absolute imports (std's prelude by its
+//! path, `use ::descope_api::__private as __rt`), so the code names nothing from the invoking
+//! crate's scope, works under `#![no_implicit_prelude]`, and compiles in any crate that depends
+//! on descope-api alone.
 
 mod endpoint;
 mod rust_ty;
@@ -175,12 +176,7 @@ impl Gen<'_> {
         let rt = self.rt();
         quote! {
             #[allow(unused_imports)]
-            use ::std::{
-                clone::Clone, cmp::{Eq, PartialEq}, collections::BTreeMap, convert::Into,
-                default::Default, fmt::Debug, hash::Hash, iter::IntoIterator, marker::Copy,
-                option::Option::{self, None, Some}, result::Result::{self, Ok}, string::String,
-                vec::Vec,
-            };
+            use ::std::{collections::BTreeMap, prelude::rust_2024::*};
             #[allow(unused_imports)]
             use #rt::__private as __rt;
         }
@@ -234,12 +230,11 @@ impl Gen<'_> {
         Some(all)
     }
 
-    /// The client type a group's accessor hangs off.
+    /// The client type a group's accessor hangs off, as its own module names it.
     pub(crate) fn handle(&self, group: GroupId) -> TokenStream {
-        let rt = self.rt();
         match self.api.group(group).handle {
-            Handle::Client => quote!(#rt::Client),
-            Handle::Management => quote!(#rt::ManagementClient),
+            Handle::Client => quote!(__rt::Client),
+            Handle::Management => quote!(__rt::ManagementClient),
         }
     }
 
@@ -251,11 +246,16 @@ impl Gen<'_> {
         let handle = self.handle(id);
         let cfg = narrower_cfg(api.group_features(id), area_features);
         let docs = doc(&group.docs);
-        let handle_name = handle.to_string().replace(' ', "");
+        let handle_name = match group.handle {
+            Handle::Client => "Client",
+            Handle::Management => "ManagementClient",
+        };
+        let rt_name = self.rt().to_string().replace(' ', "");
         let struct_docs = doc(&format!(
-            "{}\n\nObtained from [`{}::{}`]; every method returns a request to `.await`.",
+            "{}\n\nObtained from [`{}::{handle_name}::{}`]; every method returns a request to \
+             `.await`.",
             summary(&group.docs),
-            handle_name.trim_start_matches("::"),
+            rt_name.trim_start_matches("::"),
             group.name
         ));
         let inherent = if self.options.client_ext.is_none() {

@@ -10,18 +10,17 @@ use super::{Gen, Site};
 impl Gen<'_> {
     /// The Rust type of a model type, named from `site`.
     pub(crate) fn rust_ty(&self, ty: &Type, secret: bool, site: Site) -> TokenStream {
-        let rt = self.rt();
         match ty {
-            Type::String if secret => quote!(#rt::Secret),
+            Type::String if secret => quote!(__rt::Secret),
             Type::String => quote!(String),
             Type::Bool => quote!(bool),
             Type::Int32 => quote!(i32),
             Type::Int64 => quote!(i64),
             Type::Number => quote!(f64),
             Type::Any => quote!(__rt::serde_json::Value),
-            Type::Url => quote!(#rt::Url),
-            Type::RefreshJwt => quote!(#rt::RefreshJwt),
-            Type::SessionJwt => quote!(#rt::SessionJwt),
+            Type::Url => quote!(__rt::Url),
+            Type::RefreshJwt => quote!(__rt::RefreshJwt),
+            Type::SessionJwt => quote!(__rt::SessionJwt),
             Type::Array(inner) => {
                 let inner = self.rust_ty(inner, false, site);
                 quote!(Vec<#inner>)

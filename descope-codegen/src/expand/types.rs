@@ -117,12 +117,6 @@ impl Gen<'_> {
                     }
                 }
 
-                #cfg
-                impl __rt::Fill for #ident {
-                    fn slot(&mut self) -> __rt::Slot<'_> {
-                        __rt::Slot::Object(self)
-                    }
-                }
             }
         });
         quote! {
@@ -157,10 +151,7 @@ impl Gen<'_> {
         for variant in variants {
             let name = format_ident!("{}", variant.rust);
             let value = &variant.value;
-            let docs = doc(&format!(
-                "{}\n\nOn the wire: `{value}`.",
-                variant.docs.trim()
-            ));
+            let docs = doc(&format!("{} On the wire: `{value}`.", variant.docs.trim()));
             members.extend(quote! {
                 #docs
                 #name,
@@ -305,20 +296,17 @@ impl<'a> From<&'a Field> for Setter<'a> {
     }
 }
 
-/// A field's docs, with what the spec says about it beyond its meaning.
+/// A field's docs, with what the spec says about it beyond its meaning (in the last paragraph).
 pub(crate) fn field_doc(docs: &str, presence: &Presence, format: Option<Format>) -> String {
     let mut text = docs.trim().to_owned();
     if let Presence::Default(default) = presence {
-        text.push_str(&format!("\n\nDefault: `{default}`."));
+        text.push_str(&format!(" Default: `{default}`."));
     }
     if let Some(format) = format {
-        text.push_str(&format!(
-            "\n\nChecked before sending: must be a valid {}.",
-            match format {
-                Format::Email => "email address",
-                Format::Phone => "phone number",
-            }
-        ));
+        text.push_str(match format {
+            Format::Email => " Checked before sending: must be a valid email address.",
+            Format::Phone => " Checked before sending: must be a valid phone number.",
+        });
     }
     text
 }
