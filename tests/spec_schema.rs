@@ -1,6 +1,8 @@
 //! `descope-api/spec/schema.json` (the editor schema of spec files) accepts every real spec
-//! file, and rejects the mistakes it is meant to catch while typing.
+//! file, rejects the mistakes it is meant to catch while typing, and names exactly the keys and
+//! values of the one file model, `descope_spec::file`.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -311,5 +313,206 @@ fn mistakes_are_rejected() {
         failures.is_empty(),
         "schema.json misses mistakes:\n\n{}",
         failures.join("\n\n")
+    );
+}
+
+/// What a type's `Deserialize` impl tells the deserializer: serde_derive passes a struct's whole
+/// list of field names to `deserialize_struct`, and an enum's variant names to
+/// `deserialize_enum`, each as the file spells them (renames applied).
+mod serde_keys {
+    use std::collections::BTreeSet;
+    use std::fmt;
+
+    use serde::de::{self, DeserializeOwned, Visitor};
+
+    /// The names a type accepts, and the type's own name.
+    pub struct Accepted {
+        pub name: &'static str,
+        pub keys: &'static [&'static str],
+    }
+
+    impl Accepted {
+        pub fn set(&self) -> BTreeSet<&'static str> {
+            self.keys.iter().copied().collect()
+        }
+    }
+
+    /// Records what it is asked for, then stops the deserialization.
+    struct Probe<'a>(&'a mut Option<Accepted>);
+
+    #[derive(Debug)]
+    struct Stop;
+
+    impl fmt::Display for Stop {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("probed")
+        }
+    }
+
+    impl std::error::Error for Stop {}
+
+    impl de::Error for Stop {
+        fn custom<T: fmt::Display>(_: T) -> Self {
+            Stop
+        }
+    }
+
+    impl<'de> de::Deserializer<'de> for Probe<'_> {
+        type Error = Stop;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            *self.0 = Some(Accepted { name, keys: fields });
+            Err(Stop)
+        }
+
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            variants: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            *self.0 = Some(Accepted {
+                name,
+                keys: variants,
+            });
+            Err(Stop)
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map identifier
+            ignored_any
+        }
+    }
+
+    /// The keys (for a struct) or values (for a unit enum) `T` accepts.
+    pub fn accepted<T: DeserializeOwned>() -> Accepted {
+        let mut asked = None;
+        assert!(T::deserialize(Probe(&mut asked)).is_err());
+        asked.unwrap_or_else(|| panic!("{} is not a struct or enum", std::any::type_name::<T>()))
+    }
+}
+
+/// The keys of a schema object's `properties`.
+fn properties(object: &Value) -> BTreeSet<&str> {
+    object["properties"]
+        .as_object()
+        .map(|p| p.keys().map(String::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// The values of an `enum` list.
+fn enum_values(schema: &Value) -> BTreeSet<&str> {
+    schema["enum"]
+        .as_array()
+        .map(|values| values.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// What only one side names, if anything.
+fn mismatch(what: String, ours: &serde_keys::Accepted, theirs: BTreeSet<&str>) -> Option<String> {
+    let ours = ours.set();
+    (ours != theirs).then(|| {
+        format!(
+            "{what}: only the file model has {:?}; only the schema has {:?}",
+            ours.difference(&theirs).collect::<Vec<_>>(),
+            theirs.difference(&ours).collect::<Vec<_>>()
+        )
+    })
+}
+
+#[test]
+fn schema_keys_are_the_file_models() {
+    use descope_spec::file::{
+        AreaSpec, AuthStyle, Content, Endpoint, Field, FileSpec, Format, Group, HttpMethod,
+        Response, Source, TypeDef, Variant,
+    };
+    use serde_keys::accepted;
+
+    let text = fs::read_to_string(schema_path()).expect("schema.json is readable");
+    let schema: Value = serde_json::from_str(&text).expect("schema.json is JSON");
+    let defs = schema["$defs"]
+        .as_object()
+        .expect("schema.json has `$defs`");
+    let def = |name: &str| {
+        defs.get(name)
+            .unwrap_or_else(|| panic!("schema.json has no `$defs/{name}`"))
+    };
+    let mut failures: Vec<String> = Vec::new();
+    // Each struct of the file model, and the schema object that describes it (`""`: the top
+    // level).
+    let structs = [
+        (accepted::<FileSpec>(), ""),
+        (accepted::<AreaSpec>(), "area"),
+        (accepted::<Group>(), "group"),
+        (accepted::<TypeDef>(), "typeDef"),
+        (accepted::<Variant>(), "variant"),
+        (accepted::<Endpoint>(), "endpoint"),
+        (accepted::<Response>(), "response"),
+        (accepted::<Field>(), "field"),
+    ];
+    for (ours, name) in &structs {
+        let (object, what) = match *name {
+            "" => (&schema, format!("{} vs the top level", ours.name)),
+            _ => (def(name), format!("{} vs `$defs/{name}`", ours.name)),
+        };
+        failures.extend(mismatch(what, ours, properties(object)));
+    }
+    // Every other object of the schema is a field list entry that narrows `field` (`pathParam`,
+    // `queryField`): it refers to `field` and restricts only keys a field has.
+    let field_keys = accepted::<Field>().set();
+    for (name, object) in defs {
+        if structs.iter().any(|s| s.1 == name) || object.get("properties").is_none() {
+            continue;
+        }
+        if object["$ref"] != "#/$defs/field" {
+            failures.push(format!(
+                "$defs/{name}: no struct of the file model is this object"
+            ));
+        }
+        let extra: Vec<&str> = properties(object)
+            .difference(&field_keys)
+            .copied()
+            .collect();
+        if !extra.is_empty() {
+            failures.push(format!("$defs/{name} has keys a Field does not: {extra:?}"));
+        }
+    }
+
+    // Each unit enum, and the `enum` list of the key that holds it.
+    let enums = [
+        (accepted::<HttpMethod>(), "endpoint", "method"),
+        (accepted::<AuthStyle>(), "endpoint", "auth"),
+        (accepted::<Content>(), "response", "content"),
+        (accepted::<Source>(), "field", "source"),
+        (accepted::<Format>(), "field", "format"),
+    ];
+    for (ours, object, key) in &enums {
+        let what = format!("{} vs `$defs/{object}` `{key}`", ours.name);
+        let theirs = enum_values(&def(object)["properties"][key]);
+        failures.extend(mismatch(what, ours, theirs));
+    }
+    // `optional_auth` takes the per-call credentials only: a subset of the auth styles.
+    let styles = accepted::<AuthStyle>().set();
+    let optional = enum_values(&def("endpoint")["properties"]["optional_auth"]);
+    if optional.is_empty() || !optional.is_subset(&styles) {
+        failures.push(format!(
+            "endpoint.optional_auth {optional:?} is not a subset of the auth styles {styles:?}"
+        ));
+    }
+
+    assert!(
+        failures.is_empty(),
+        "schema.json and descope_spec::file disagree:\n  {}",
+        failures.join("\n  ")
     );
 }

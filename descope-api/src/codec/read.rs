@@ -197,6 +197,17 @@ impl<T: FromWire> FromText for Option<T> {
     }
 }
 
+/// An open enum in a list or map: `null` and `""` give its default (`Unknown("")`).
+impl<T: FromWire + Default> FromText for T {
+    fn set_text(&mut self, text: Option<&str>) -> Result<(), String> {
+        *self = match text {
+            Some(text) => T::from_wire(text)?,
+            None => T::default(),
+        };
+        Ok(())
+    }
+}
+
 impl FromWire for url::Url {
     fn from_wire(text: &str) -> Result<Self, String> {
         url::Url::parse(text).map_err(|e| format!("not a valid URL ({e})"))
