@@ -13,12 +13,12 @@
 
 use std::collections::BTreeSet;
 
+use descope_spec::{Api as Model, AreaId, Place, Presence, Reply, Scope, Type, TypeId};
 use serde_json::Value;
 
 use crate::matching::EpRef;
-use crate::openapi::{Api, Body, DocField, DocTy, ObjId, Reply};
+use crate::openapi::{self, Api, Body, DocField, DocTy, ObjId, auth_text};
 use crate::shape::{Shape, Verdict, compare, doc_text};
-use crate::spec::{Field, SpecDir};
 
 /// A spec field list.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -30,7 +30,38 @@ pub enum Target {
     /// An endpoint's inline `response.fields`.
     Reply(EpRef),
     /// A shared object type's `fields`.
-    Type(String),
+    Type(TypeId),
+}
+
+impl Target {
+    /// The area whose names the list's types are written with.
+    pub fn area(&self, model: &Model) -> AreaId {
+        match self {
+            Target::Body(ep) | Target::Query(ep) | Target::Reply(ep) => model.group(ep.group).area,
+            Target::Type(id) => model.ty(*id).area,
+        }
+    }
+}
+
+/// A field or parameter of a spec field list, as compared: the model's decided values.
+#[derive(Clone, Copy, Debug)]
+pub struct SpecField<'m> {
+    /// The wire name.
+    pub wire: &'m str,
+    /// The resolved type.
+    pub ty: &'m Type,
+    /// Required, defaulted or optional.
+    pub presence: &'m Presence,
+}
+
+impl SpecField<'_> {
+    /// The default, if it has one.
+    pub fn default(&self) -> Option<&Value> {
+        match self.presence {
+            Presence::Default(value) => Some(value),
+            Presence::Required | Presence::Optional => None,
+        }
+    }
 }
 
 /// A document field list.
@@ -85,21 +116,43 @@ pub struct Comparison {
 }
 
 /// The fields of a spec field list (empty when the list does not exist).
-pub fn spec_fields<'s>(spec: &'s SpecDir, target: &Target) -> &'s [Field] {
+pub fn spec_fields<'m>(model: &'m Model, target: &Target) -> Vec<SpecField<'m>> {
+    let params = |ep: &EpRef, place| {
+        ep.get(model)
+            .params_at(place)
+            .map(|p| SpecField {
+                wire: &p.wire,
+                ty: &p.ty,
+                presence: &p.presence,
+            })
+            .collect()
+    };
+    let fields = |id: TypeId| {
+        model
+            .ty(id)
+            .fields()
+            .iter()
+            .map(|f| SpecField {
+                wire: &f.wire,
+                ty: &f.ty,
+                presence: &f.presence,
+            })
+            .collect()
+    };
     match target {
-        Target::Body(ep) => &ep.get(spec).body,
-        Target::Query(ep) => &ep.get(spec).query,
-        Target::Reply(ep) => ep
-            .get(spec)
-            .response
-            .as_ref()
-            .and_then(|r| r.fields.as_deref())
-            .unwrap_or_default(),
-        Target::Type(name) => spec
-            .type_def(name)
-            .and_then(|(_, def)| def.fields.as_deref())
-            .unwrap_or_default(),
+        Target::Body(ep) => params(ep, Place::Body),
+        Target::Query(ep) => params(ep, Place::Query),
+        Target::Reply(ep) => match ep.get(model).reply {
+            Reply::Object(id) => fields(id),
+            Reply::Empty | Reply::Text | Reply::Array(_) => Vec::new(),
+        },
+        Target::Type(id) => fields(*id),
     }
+}
+
+/// Whether `id` is the inline reply type of an endpoint (its `response.fields`).
+pub fn is_inline(model: &Model, id: TypeId) -> bool {
+    matches!(model.ty(id).scope, Scope::Group(_))
 }
 
 /// The fields of a document field list.
@@ -113,10 +166,10 @@ pub fn doc_fields(api: &Api, list: DocList) -> &[DocField] {
 
 /// Compares each operation with its endpoint. `pairs` should hold every operation of each
 /// endpoint concerned, so that `extra` can look at all of them.
-pub fn compare_pairs(api: &Api, spec: &SpecDir, pairs: &[(usize, EpRef)]) -> Comparison {
+pub fn compare_pairs(api: &Api, model: &Model, pairs: &[(usize, EpRef)]) -> Comparison {
     let mut walker = Walker {
         api,
-        spec,
+        model,
         out: Comparison::default(),
         stack: Vec::new(),
     };
@@ -134,9 +187,9 @@ pub fn compare_pairs(api: &Api, spec: &SpecDir, pairs: &[(usize, EpRef)]) -> Com
 
 struct Walker<'a> {
     api: &'a Api,
-    spec: &'a SpecDir,
+    model: &'a Model,
     out: Comparison,
-    stack: Vec<(String, ObjId)>,
+    stack: Vec<(TypeId, ObjId)>,
 }
 
 impl Walker<'_> {
@@ -150,15 +203,19 @@ impl Walker<'_> {
     }
 
     fn pair(&mut self, op_index: usize, ep: EpRef) {
-        let (api, spec) = (self.api, self.spec);
+        let (api, model) = (self.api, self.model);
         let op = &api.operations[op_index];
-        let endpoint = ep.get(spec);
-        if !endpoint.method.eq_ignore_ascii_case(&op.method) {
+        let endpoint = ep.get(model);
+        if endpoint.method != op.method {
             self.differ(
                 op_index,
                 ep,
                 "method",
-                format!("spec {}, document {}", endpoint.method, op.method),
+                format!(
+                    "spec {}, document {}",
+                    endpoint.method.as_str(),
+                    op.method.as_str()
+                ),
             );
         }
         if !op.auth.contains(&endpoint.auth) {
@@ -166,7 +223,11 @@ impl Walker<'_> {
                 op_index,
                 ep,
                 "auth",
-                format!("spec {}, document {}", endpoint.auth, op.auth.join(" or ")),
+                format!(
+                    "spec {}, document {}",
+                    endpoint.auth.as_str(),
+                    auth_text(&op.auth, " or ")
+                ),
             );
         }
         self.visit(
@@ -215,78 +276,52 @@ impl Walker<'_> {
     }
 
     fn reply(&mut self, op_index: usize, ep: EpRef) {
-        let (api, spec) = (self.api, self.spec);
+        let (api, model) = (self.api, self.model);
         let op = &api.operations[op_index];
-        let response = ep.get(spec).response.as_ref();
-        let spec_text = match response {
-            None => "no reply".to_owned(),
-            Some(r) => match (&r.content, &r.ty) {
-                (Some(content), _) => format!("a raw {content} reply"),
-                (None, Some(ty)) => format!("`{ty}`"),
-                (None, None) => "inline fields".to_owned(),
-            },
+        let reply = &ep.get(model).reply;
+        let area = Some(model.group(ep.group).area);
+        // The reply's type, for a reply of a shared type.
+        let shared = match *reply {
+            Reply::Object(id) if !is_inline(model, id) => Some(Type::Object(id)),
+            Reply::Array(id) => Some(Type::Array(Box::new(Type::Object(id)))),
+            _ => None,
+        };
+        let spec_text = match (reply, &shared) {
+            (_, Some(ty)) => format!("`{}`", model.type_expr(ty, area)),
+            (Reply::Empty, _) => "no reply".to_owned(),
+            (Reply::Text, _) => "a raw text reply".to_owned(),
+            _ => "inline fields".to_owned(),
         };
         let mismatch = |doc: String| format!("spec {spec_text}, document {doc}");
-        match (response, &op.reply) {
-            (_, Reply::Undocumented) | (None, Reply::Empty) => {}
-            (None, Reply::Json(ty)) => {
-                let text = mismatch(doc_text(api, ty));
-                self.differ(op_index, ep, "response", text)
+        let text = match (reply, &op.reply) {
+            (_, openapi::Reply::Undocumented)
+            | (Reply::Empty, openapi::Reply::Empty)
+            | (Reply::Text, openapi::Reply::Other(_)) => return,
+            (_, openapi::Reply::Other(ct)) => mismatch(ct.clone()),
+            (_, openapi::Reply::Empty) => mismatch("an empty reply".into()),
+            (Reply::Empty, openapi::Reply::Json(ty)) => mismatch(doc_text(api, ty)),
+            (Reply::Text, openapi::Reply::Json(ty)) => {
+                mismatch(format!("JSON {}", doc_text(api, ty)))
             }
-            (None, Reply::Other(ct)) => {
-                let text = mismatch(ct.clone());
-                self.differ(op_index, ep, "response", text)
-            }
-            (Some(r), Reply::Other(ct)) => {
-                if r.content.is_none() {
-                    let text = mismatch(ct.clone());
-                    self.differ(op_index, ep, "response", text)
+            (Reply::Object(_) | Reply::Array(_), openapi::Reply::Json(ty)) => match (&shared, ty) {
+                // Inline fields against a document object: compared field by field.
+                (None, DocTy::Object(id)) => {
+                    let list = DocList::Object(*id);
+                    return self.visit(op_index, ep, Target::Reply(ep), list, "response", true);
                 }
-            }
-            (Some(_), Reply::Empty) => {
-                let text = mismatch("an empty reply".into());
-                self.differ(op_index, ep, "response", text)
-            }
-            (Some(r), Reply::Json(ty)) => {
-                if r.content.is_some() {
-                    let text = mismatch(format!("JSON {}", doc_text(api, ty)));
-                    return self.differ(op_index, ep, "response", text);
-                }
-                if r.fields.is_some() {
-                    return match ty {
-                        DocTy::Object(id) => self.visit(
-                            op_index,
-                            ep,
-                            Target::Reply(ep),
-                            DocList::Object(*id),
-                            "response",
-                            true,
-                        ),
-                        DocTy::Any | DocTy::FreeObject | DocTy::Missing(_) => {}
-                        other => {
-                            let text = mismatch(doc_text(api, other));
-                            self.differ(op_index, ep, "response", text)
-                        }
-                    };
-                }
-                let shape = Shape::parse(r.ty.as_deref().unwrap_or("any"), spec);
-                match compare(&shape, ty, true) {
-                    Verdict::Same => {}
-                    Verdict::Differ => {
-                        let text = mismatch(doc_text(api, ty));
-                        self.differ(op_index, ep, "response", text)
+                (None, DocTy::Any | DocTy::FreeObject | DocTy::Missing(_)) => return,
+                (None, _) => mismatch(doc_text(api, ty)),
+                (Some(spec_ty), _) => match compare(&Shape::of(spec_ty, model), ty, true) {
+                    Verdict::Same => return,
+                    Verdict::Differ => mismatch(doc_text(api, ty)),
+                    Verdict::Objects(spec_ty, id) => {
+                        let (target, list) = (Target::Type(spec_ty), DocList::Object(id));
+                        return self.visit(op_index, ep, target, list, "response", true);
                     }
-                    Verdict::Objects(name, id) => self.visit(
-                        op_index,
-                        ep,
-                        Target::Type(name),
-                        DocList::Object(id),
-                        "response",
-                        true,
-                    ),
-                }
-            }
-        }
+                },
+            },
+        };
+        self.differ(op_index, ep, "response", text);
     }
 
     fn visit(
@@ -310,27 +345,20 @@ impl Walker<'_> {
             return;
         }
         self.out.visits.push(visit.clone());
-        let (api, spec) = (self.api, self.spec);
-        for field in spec_fields(spec, &visit.target) {
-            let Some(doc_field) = doc_fields(api, doc).iter().find(|d| d.name == field.name) else {
+        let (api, model) = (self.api, self.model);
+        for field in spec_fields(model, &visit.target) {
+            let Some(doc_field) = doc_fields(api, doc).iter().find(|d| d.name == field.wire) else {
                 continue;
             };
-            if let Verdict::Objects(name, id) =
-                compare(&Shape::parse(&field.ty, spec), &doc_field.ty, reply)
+            if let Verdict::Objects(ty, id) =
+                compare(&Shape::of(field.ty, model), &doc_field.ty, reply)
             {
-                if self.stack.contains(&(name.clone(), id)) {
+                if self.stack.contains(&(ty, id)) {
                     continue;
                 }
-                self.stack.push((name.clone(), id));
-                let place = format!("{prefix}.{}", field.name);
-                self.visit(
-                    op,
-                    ep,
-                    Target::Type(name),
-                    DocList::Object(id),
-                    &place,
-                    reply,
-                );
+                self.stack.push((ty, id));
+                let place = format!("{prefix}.{}", field.wire);
+                self.visit(op, ep, Target::Type(ty), DocList::Object(id), &place, reply);
                 self.stack.pop();
             }
         }
@@ -338,16 +366,17 @@ impl Walker<'_> {
 
     /// The field-level differences of one visit.
     fn fields(&mut self, visit: &Visit, all: &[Visit]) {
-        let (api, spec) = (self.api, self.spec);
-        let ours = spec_fields(spec, &visit.target);
+        let (api, model) = (self.api, self.model);
+        let ours = spec_fields(model, &visit.target);
+        let area = Some(visit.target.area(model));
         let theirs = doc_fields(api, visit.doc);
         let (op, ep, prefix) = (visit.op, visit.ep, &visit.prefix);
         for doc_field in theirs {
-            if !ours.iter().any(|f| f.name == doc_field.name) {
+            if !ours.iter().any(|f| f.wire == doc_field.name) {
                 let detail = format!(
                     "the document has it ({}), the spec does not{}",
                     doc_text(api, &doc_field.ty),
-                    case_hint(&doc_field.name, ours.iter().map(|f| f.name.as_str()))
+                    case_hint(&doc_field.name, ours.iter().map(|f| f.wire))
                 );
                 self.differ(
                     op,
@@ -358,38 +387,39 @@ impl Walker<'_> {
             }
         }
         for field in ours {
-            let Some(doc_field) = theirs.iter().find(|d| d.name == field.name) else {
+            let name = field.wire;
+            let Some(doc_field) = theirs.iter().find(|d| d.name == name) else {
                 let elsewhere = all.iter().any(|v| {
                     v.ep == ep
                         && &v.prefix == prefix
-                        && doc_fields(api, v.doc).iter().any(|d| d.name == field.name)
+                        && doc_fields(api, v.doc).iter().any(|d| d.name == name)
                 });
                 if !elsewhere {
                     let detail = format!(
                         "the spec has it ({}), the document does not{}",
-                        field.ty,
-                        case_hint(&field.name, theirs.iter().map(|d| d.name.as_str()))
+                        model.type_expr(field.ty, area),
+                        case_hint(name, theirs.iter().map(|d| d.name.as_str()))
                     );
-                    self.differ(op, ep, format!("{prefix}.{}: extra", field.name), detail);
+                    self.differ(op, ep, format!("{prefix}.{name}: extra"), detail);
                 }
                 continue;
             };
-            let shape = Shape::parse(&field.ty, spec);
+            let shape = Shape::of(field.ty, model);
             if compare(&shape, &doc_field.ty, visit.reply) == Verdict::Differ {
                 let detail = format!(
                     "spec {}, document {}",
-                    field.ty,
+                    model.type_expr(field.ty, area),
                     doc_text(api, &doc_field.ty)
                 );
-                self.differ(op, ep, format!("{prefix}.{}: type", field.name), detail);
+                self.differ(op, ep, format!("{prefix}.{name}: type"), detail);
             }
-            if !visit.reply && !same_default(field.default.as_ref(), doc_field.default.as_ref()) {
+            if !visit.reply && !same_default(field.default(), doc_field.default.as_ref()) {
                 let detail = format!(
                     "spec {}, document {}",
-                    show_default(field.default.as_ref()),
+                    show_default(field.default()),
                     show_default(doc_field.default.as_ref())
                 );
-                self.differ(op, ep, format!("{prefix}.{}: default", field.name), detail);
+                self.differ(op, ep, format!("{prefix}.{name}: default"), detail);
             }
         }
     }

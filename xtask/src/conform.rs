@@ -10,18 +10,19 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use descope_spec::Api as Model;
+
 use crate::allow::AllowList;
 use crate::compare::compare_pairs;
 use crate::matching::{EpRef, Matches};
 use crate::openapi::{AUTH_GROUPS, Api, Selection};
-use crate::spec::SpecDir;
 
 /// One reported item.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     /// `METHOD /path` of the operation (or of the concrete spec path for unknown endpoints).
     pub operation: String,
-    /// The spec endpoint concerned, as `group.name`.
+    /// The spec endpoint concerned, by its id (`auth.otp.update_email`).
     pub endpoint: Option<String>,
     /// The difference key (`missing`, `unknown`, `auth`, `body.x: type`, ...).
     pub what: String,
@@ -54,10 +55,11 @@ pub struct Report {
     pub unchecked: Vec<usize>,
 }
 
-/// Checks `spec` against the operations of `groups` (all of [`AUTH_GROUPS`] when empty).
+/// Checks the resolved spec `model` against the operations of `groups` (all of [`AUTH_GROUPS`]
+/// when empty).
 pub fn conform(
     api: &Api,
-    spec: &SpecDir,
+    model: &Model,
     allow: &AllowList,
     groups: &[String],
 ) -> Result<Report, String> {
@@ -86,7 +88,7 @@ pub fn conform(
         ..Selection::default()
     });
     report.excluded = excluded;
-    let matches = Matches::compute(api, spec);
+    let matches = Matches::compute(api, model);
     let mut used = vec![false; allow.entries.len()];
     let mut judge = |keys: &[String], what: &str| {
         let found = allow.find(keys, what);
@@ -128,10 +130,10 @@ pub fn conform(
             && !others.is_empty()
         {
             let keys = [op.key()];
-            let labels: Vec<String> = others.iter().map(|e| e.label(spec)).collect();
+            let labels: Vec<String> = others.iter().map(|e| e.label(model)).collect();
             report.differences.push(Finding {
                 operation: op.key(),
-                endpoint: Some(first.label(spec)),
+                endpoint: Some(first.label(model)),
                 what: "duplicate".into(),
                 detail: format!("also matched by {}", labels.join(", ")),
                 allowed_by: judge(&keys, "duplicate"),
@@ -144,10 +146,10 @@ pub fn conform(
         .sort_by_key(|(group, ..)| groups.iter().position(|g| g == group));
 
     for (ep, concrete) in &matches.unknown {
-        let keys = [concrete.clone(), ep.template(spec)];
+        let keys = [concrete.clone(), ep.template(model)];
         report.unknown.push(Finding {
             operation: concrete.clone(),
-            endpoint: Some(ep.label(spec)),
+            endpoint: Some(ep.label(model)),
             what: "unknown".into(),
             detail: format!("no operation of the document is {concrete}"),
             allowed_by: judge(&keys, "unknown"),
@@ -168,16 +170,16 @@ pub fn conform(
         .iter()
         .flat_map(|&ep| matches.ops_of(ep).iter().map(move |&op| (op, ep)))
         .collect();
-    let comparison = compare_pairs(api, spec, &pairs);
+    let comparison = compare_pairs(api, model, &pairs);
     for difference in comparison.differences {
         if !selected.contains(&difference.op) {
             continue;
         }
         let op = &api.operations[difference.op];
-        let keys = [op.key(), difference.ep.template(spec)];
+        let keys = [op.key(), difference.ep.template(model)];
         report.differences.push(Finding {
             operation: op.key(),
-            endpoint: Some(difference.ep.label(spec)),
+            endpoint: Some(difference.ep.label(model)),
             allowed_by: judge(&keys, &difference.what),
             what: difference.what,
             detail: difference.detail,
@@ -189,11 +191,11 @@ pub fn conform(
     let mut checked: Vec<String> = vec!["*".into()];
     for &i in &selected {
         checked.push(api.operations[i].key());
-        checked.extend(matches.by_op[i].iter().map(|ep| ep.template(spec)));
+        checked.extend(matches.by_op[i].iter().map(|ep| ep.template(model)));
     }
     for (ep, concrete) in &matches.unknown {
         checked.push(concrete.clone());
-        checked.push(ep.template(spec));
+        checked.push(ep.template(model));
     }
     let known: Vec<String> = api
         .operations
@@ -204,7 +206,7 @@ pub fn conform(
                 .by_endpoint
                 .keys()
                 .chain(matches.unknown.iter().map(|(ep, _)| ep))
-                .map(|ep| ep.template(spec)),
+                .map(|ep| ep.template(model)),
         )
         .chain(matches.unknown.iter().map(|(_, c)| c.clone()))
         .collect();

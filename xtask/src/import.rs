@@ -19,7 +19,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use descope_spec::snake;
+use descope_spec::file::{Content, Endpoint, Field, FileSpec, Group, Response, Source, TypeDef};
+use descope_spec::{Api as Model, AuthStyle, GroupId, HttpMethod, Presence, TypeId, snake};
 use serde_json::Value;
 
 use crate::allow::AllowList;
@@ -27,11 +28,9 @@ use crate::compare::{
     Comparison, DocList, Target, Visit, compare_pairs, doc_fields, same_default, spec_fields,
 };
 use crate::matching::{EpRef, Matches};
-use crate::openapi::{Api, Body, DocField, DocTy, ObjId, Reply, Selection};
+use crate::openapi::{Api, Body, DocField, DocTy, ObjId, Reply, Selection, auth_text};
 use crate::shape::{Shape, Verdict, compare, doc_text};
-use crate::spec::{
-    Endpoint, Field, FileContent, Group, Response, SpecDir, SpecFile, TypeDef, Variant, rel_path,
-};
+use crate::spec::{SpecDir, endpoint_id, new_field, new_variant, problem_lines, rel_path};
 
 /// What to import.
 #[derive(Clone, Debug, Default)]
@@ -129,9 +128,7 @@ pub fn import(
     };
 
     // Which spec type stands for which document object, from what already matches.
-    let matches = Matches::compute(api, spec);
-    let comparison = compare_pairs(api, spec, &all_pairs(&matches));
-    run.learn(&comparison.visits);
+    let (model, matches, _) = run.survey(spec);
 
     // New endpoints.
     let mut new_ops: Vec<usize> = Vec::new();
@@ -149,27 +146,32 @@ pub fn import(
         }
     }
     if !new_ops.is_empty() {
-        let destinations = destinations(api, spec, &matches, &new_ops, options.file.as_deref())?;
+        let destinations = destinations(
+            api,
+            spec,
+            &model,
+            &matches,
+            &new_ops,
+            options.file.as_deref(),
+        )?;
         for (&op, &file) in new_ops.iter().zip(&destinations) {
             run.new_endpoint(spec, op, file);
         }
     }
 
     // Bring what matches up to date.
-    let matches = Matches::compute(api, spec);
-    let comparison = compare_pairs(api, spec, &all_pairs(&matches));
-    run.learn(&comparison.visits);
-    run.sync(spec, &matches, &comparison, &selected);
-    let touched: BTreeSet<usize> = selected
+    let (model, matches, comparison) = run.survey(spec);
+    run.sync(spec, &model, &matches, &comparison, &selected);
+    let touched: BTreeSet<GroupId> = selected
         .iter()
-        .flat_map(|&i| matches.by_op[i].iter().map(|ep| ep.file))
+        .flat_map(|&i| matches.by_op[i].iter().map(|ep| ep.group))
         .collect();
     for (ep, concrete) in &matches.unknown {
-        if touched.contains(&ep.file) {
+        if touched.contains(&ep.group) {
             run.report.warnings.push(format!(
                 "{}: {concrete} is not in the document (the endpoint is kept; delete it if the \
                  operation is gone)",
-                ep.label(spec)
+                ep.label(&model)
             ));
         }
     }
@@ -178,39 +180,22 @@ pub fn import(
     run.report
         .changes
         .sort_by(|a, b| a.split(':').next().cmp(&b.split(':').next()));
-    run.report.todo = generator_check(spec);
+    // The generator's own check of the result.
+    run.report.todo = problem_lines(&spec.resolve().1);
     for file in spec.changed_files() {
         run.report.written.push(file.rel.clone());
     }
     if !options.dry_run {
-        for file in &mut spec.files {
-            let text = file.render();
-            if text != file.original {
-                if let Some(parent) = file.path.parent() {
-                    std::fs::create_dir_all(parent)
-                        .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-                }
-                std::fs::write(&file.path, &text)
-                    .map_err(|e| format!("cannot write {}: {e}", file.path.display()))?;
-                file.original = text;
-            }
-        }
+        spec.save()?;
     }
     Ok(run.report)
-}
-
-fn all_pairs(matches: &Matches) -> Vec<(usize, EpRef)> {
-    matches
-        .by_endpoint
-        .iter()
-        .flat_map(|(&ep, ops)| ops.iter().map(move |&op| (op, ep)))
-        .collect()
 }
 
 /// The file each new operation goes to.
 fn destinations(
     api: &Api,
     spec: &mut SpecDir,
+    model: &Model,
     matches: &Matches,
     ops: &[usize],
     file: Option<&Path>,
@@ -225,7 +210,9 @@ fn destinations(
         let group = &api.operations[op].group;
         let home = (0..api.operations.len())
             .filter(|&j| &api.operations[j].group == group)
-            .find_map(|j| matches.by_op[j].first().map(|ep| ep.file));
+            .find_map(|j| matches.by_op[j].first())
+            .and_then(|&ep| spec.locate_endpoint(model, ep))
+            .map(|(file, _)| file);
         match home {
             Some(file) => out.push(file),
             None => homeless.push(format!(
@@ -257,11 +244,12 @@ fn open_file(spec: &mut SpecDir, path: &Path) -> Result<usize, String> {
             Ok(p) => p,
             Err(_) => continue,
         };
-        if let Some(i) = spec
-            .files
-            .iter()
-            .position(|f| f.path.canonicalize().is_ok_and(|p| p == absolute))
-        {
+        if let Some(i) = spec.files.iter().position(|f| {
+            spec.root
+                .join(&f.rel)
+                .canonicalize()
+                .is_ok_and(|p| p == absolute)
+        }) {
             return Ok(i);
         }
     }
@@ -298,44 +286,15 @@ fn open_file(spec: &mut SpecDir, path: &Path) -> Result<usize, String> {
         .join("schema.json")
         .is_file()
         .then(|| format!("{}schema.json", "../".repeat(depth)));
-    spec.files.push(SpecFile {
-        path: spec.root.join(&rel),
-        rel,
-        original: String::new(),
-        content: FileContent {
-            schema,
-            group: Some(Group {
-                name: snake(&stem),
-                docs: String::new(),
-                extra: Default::default(),
-            }),
-            ..FileContent::default()
-        },
-    });
-    Ok(spec.files.len() - 1)
-}
-
-/// The generator's own check of the result, one line per problem.
-fn generator_check(spec: &SpecDir) -> Vec<String> {
-    let root = spec.root.to_string_lossy().trim_end_matches('/').to_owned();
-    let sources = spec.files.iter().map(|f| (f.rel.clone(), f.render()));
-    let diagnostics = match descope_spec::Api::from_sources(&root, sources) {
-        Ok(_) => return Vec::new(),
-        Err(d) => d,
+    let content = FileSpec {
+        schema,
+        group: Some(Group {
+            name: snake(&stem),
+            docs: String::new(),
+        }),
+        ..FileSpec::default()
     };
-    diagnostics
-        .0
-        .iter()
-        .map(|d| {
-            let at =
-                d.at.map_or(String::new(), |at| format!(":{}:{}", at.line, at.column));
-            let entry = d
-                .entry
-                .as_deref()
-                .map_or(String::new(), |e| format!(" [{e}]"));
-            format!("{}{at}: {}{entry}", d.file, d.message)
-        })
-        .collect()
+    spec.add_file(rel, content)
 }
 
 /// One edit of a field list, planned before it is applied.
@@ -345,36 +304,56 @@ enum Edit {
     Remove(String),
     SetType(String, String),
     SetDefault(String, Option<Value>),
-    SetVariants(String, Vec<String>),
+    SetVariants(TypeId, Vec<String>),
 }
+
+/// A shared type by area and name: how an import writes a reference to it.
+type TypeName = (String, String);
 
 struct Run<'a> {
     api: &'a Api,
     allow: &'a AllowList,
     report: ImportReport,
     /// Document object → the spec type standing for it.
-    bound: HashMap<ObjId, String>,
+    bound: HashMap<ObjId, TypeName>,
     /// Types this run created.
-    created: BTreeSet<String>,
+    created: BTreeSet<TypeName>,
 }
 
 impl Run<'_> {
+    /// The spec as it is now: its model (completed around problems, such as the empty docs of
+    /// imported entries, which the report lists at the end), which endpoint stands for which
+    /// operation, and the comparison of every match, from which the run learns which spec type
+    /// stands for which document object.
+    fn survey(&mut self, spec: &SpecDir) -> (Model, Matches, Comparison) {
+        let (model, _) = spec.resolve();
+        let matches = Matches::compute(self.api, &model);
+        let pairs: Vec<(usize, EpRef)> = matches
+            .by_endpoint
+            .iter()
+            .flat_map(|(&ep, ops)| ops.iter().map(move |&op| (op, ep)))
+            .collect();
+        let comparison = compare_pairs(self.api, &model, &pairs);
+        self.learn(&model, &comparison.visits);
+        (model, matches, comparison)
+    }
+
     /// Learns from `visits` which spec type stands for which document object. When several do,
     /// the one standing for that object alone wins (`EmailCodeSent` over the `CodeSent` a
     /// collapsed endpoint shares with phone replies), then the one seen most often.
-    fn learn(&mut self, visits: &[Visit]) {
-        let mut pairs: HashMap<(ObjId, &str), usize> = HashMap::new();
-        let mut objects_of: HashMap<&str, BTreeSet<ObjId>> = HashMap::new();
+    fn learn(&mut self, model: &Model, visits: &[Visit]) {
+        let mut pairs: HashMap<(ObjId, TypeId), usize> = HashMap::new();
+        let mut objects_of: HashMap<TypeId, BTreeSet<ObjId>> = HashMap::new();
         for visit in visits {
-            if let (Target::Type(name), DocList::Object(id)) = (&visit.target, visit.doc) {
-                *pairs.entry((id, name.as_str())).or_default() += 1;
-                objects_of.entry(name.as_str()).or_default().insert(id);
+            if let (Target::Type(ty), DocList::Object(id)) = (&visit.target, visit.doc) {
+                *pairs.entry((id, *ty)).or_default() += 1;
+                objects_of.entry(*ty).or_default().insert(id);
             }
         }
-        let mut best: HashMap<ObjId, (bool, usize, &str)> = HashMap::new();
-        for (&(id, name), &count) in &pairs {
-            let exclusive = objects_of[name].len() == 1;
-            let rank = (exclusive, count, name);
+        let mut best: HashMap<ObjId, (bool, usize, &str, TypeId)> = HashMap::new();
+        for (&(id, ty), &count) in &pairs {
+            let exclusive = objects_of[&ty].len() == 1;
+            let rank = (exclusive, count, model.ty(ty).name.as_str(), ty);
             let entry = best.entry(id).or_insert(rank);
             // Ties go to the alphabetically first name, so runs are repeatable.
             if (rank.0, rank.1, std::cmp::Reverse(rank.2))
@@ -383,8 +362,10 @@ impl Run<'_> {
                 *entry = rank;
             }
         }
-        for (id, (_, _, name)) in best {
-            self.bound.insert(id, name.to_owned());
+        for (id, (.., ty)) in best {
+            let def = model.ty(ty);
+            let area = model.area(def.area).name.clone();
+            self.bound.insert(id, (area, def.name.clone()));
         }
     }
 
@@ -395,9 +376,9 @@ impl Run<'_> {
     }
 
     /// Whether the allow-list explains difference `what` on any of `reaches`.
-    fn allowed(&self, spec: &SpecDir, reaches: &[(usize, EpRef)], what: &str) -> bool {
+    fn allowed(&self, model: &Model, reaches: &[(usize, EpRef)], what: &str) -> bool {
         reaches.iter().any(|&(op, ep)| {
-            let keys = [self.api.operations[op].key(), ep.template(spec)];
+            let keys = [self.api.operations[op].key(), ep.template(model)];
             self.allow.find(&keys, what).is_some()
         })
     }
@@ -406,25 +387,26 @@ impl Run<'_> {
         let api = self.api;
         let op = &api.operations[op_index];
         let taken: Vec<String> = spec.files[file]
-            .content
+            .spec
             .endpoints
             .iter()
             .map(|e| e.name.clone())
             .collect();
         let name = endpoint_name(api, op_index, &taken);
+        let auth = op.auth.first().copied().unwrap_or(AuthStyle::None);
         if op.auth.len() > 1 {
             self.report.warnings.push(format!(
                 "{}: the document allows several auth styles ({}); chose `{}`",
                 op.key(),
-                op.auth.join(", "),
-                op.auth[0]
+                auth_text(&op.auth, ", "),
+                auth.as_str()
             ));
         }
         let mut path_params = Vec::new();
         for param in &op.path_params {
-            let mut field = Field::new(&param.name, self.expr(spec, &param.ty, &param.name, file));
+            let mut field = new_field(&param.name, self.expr(spec, &param.ty, &param.name, file));
             if param.name.to_lowercase().replace('_', "") == "projectid" {
-                field.source = Some("project_id".into());
+                field.source = Some(Source::ProjectId);
             }
             path_params.push(field);
         }
@@ -460,28 +442,19 @@ impl Run<'_> {
         let response = self.response(spec, &op.reply, &name, file);
         let endpoint = Endpoint {
             name: name.clone(),
-            method: op.method.clone(),
+            method: op.method,
             path: op.path.clone(),
-            auth: op.auth[0].clone(),
+            auth,
             optional_auth: None,
             docs: String::new(),
             path_params,
             query,
             body,
             response,
-            extra: Default::default(),
         };
-        spec.files[file].content.endpoints.push(endpoint);
-        let group = spec.files[file]
-            .content
-            .group
-            .as_ref()
-            .map_or(String::new(), |g| format!("{}.", g.name));
-        self.change(
-            spec,
-            file,
-            format!("new endpoint {group}{name} ({})", op.key()),
-        );
+        spec.files[file].spec.endpoints.push(endpoint);
+        let id = endpoint_id(&spec.files[file], &name);
+        self.change(spec, file, format!("new endpoint {id} ({})", op.key()));
     }
 
     fn response(
@@ -491,6 +464,12 @@ impl Run<'_> {
         hint: &str,
         file: usize,
     ) -> Option<Response> {
+        let response = |content, type_name, docs, fields| Response {
+            content,
+            type_name,
+            docs,
+            fields,
+        };
         match reply {
             Reply::Empty | Reply::Undocumented => None,
             // An inline object: the reply's own fields.
@@ -502,28 +481,25 @@ impl Run<'_> {
                     .iter()
                     .map(|f| self.new_field(spec, f, file, false))
                     .collect();
-                Some(Response {
-                    docs: Some(String::new()),
-                    fields: Some(fields),
-                    ..Response::default()
-                })
+                Some(response(
+                    Content::Json,
+                    None,
+                    Some(String::new()),
+                    Some(fields),
+                ))
             }
-            Reply::Json(ty) => Some(Response {
-                ty: Some(self.expr(spec, ty, hint, file)),
-                ..Response::default()
-            }),
-            Reply::Other(_) => Some(Response {
-                content: Some("text".into()),
-                docs: Some(String::new()),
-                ..Response::default()
-            }),
+            Reply::Json(ty) => {
+                let ty = self.expr(spec, ty, hint, file);
+                Some(response(Content::Json, Some(ty), None, None))
+            }
+            Reply::Other(_) => Some(response(Content::Text, None, Some(String::new()), None)),
         }
     }
 
     fn new_field(&mut self, spec: &mut SpecDir, doc: &DocField, file: usize, top: bool) -> Field {
-        let mut field = Field::new(&doc.name, self.expr(spec, &doc.ty, &doc.name, file));
+        let mut field = new_field(&doc.name, self.expr(spec, &doc.ty, &doc.name, file));
         if top && doc.required {
-            field.required = Some(true);
+            field.required = true;
         } else {
             field.default = doc.default.clone();
         }
@@ -555,8 +531,9 @@ impl Run<'_> {
         hint: &str,
         file: usize,
     ) -> String {
+        let area = spec.files[file].area_name().to_owned();
         let wanted: BTreeSet<&String> = values.iter().collect();
-        let existing = spec.files.iter().flat_map(|f| &f.content.types).find(|t| {
+        let existing = spec.area_types(&area).find(|t| {
             t.variants
                 .as_ref()
                 .is_some_and(|v| v.iter().map(|v| &v.value).collect::<BTreeSet<_>>() == wanted)
@@ -565,22 +542,26 @@ impl Run<'_> {
             return def.name.clone();
         }
         let base = name.map_or_else(|| upper_first(&sanitize(hint)), type_name_of_schema);
-        let name = unique_type_name(spec, &base, None);
-        self.created.insert(name.clone());
-        spec.files[file].content.types.push(TypeDef {
+        let name = unique_type_name(spec, &area, &base, None);
+        self.created.insert((area, name.clone()));
+        spec.files[file].spec.types.push(TypeDef {
             name: name.clone(),
             docs: String::new(),
             fields: None,
-            variants: Some(values.iter().map(|v| new_variant(v)).collect()),
-            extra: Default::default(),
+            variants: Some(values.iter().map(new_variant).collect()),
         });
         self.change(spec, file, format!("new enum {name}"));
         name
     }
 
     fn object_type(&mut self, spec: &mut SpecDir, id: ObjId, file: usize) -> String {
-        if let Some(name) = self.bound.get(&id) {
-            return name.clone();
+        let area = spec.files[file].area_name().to_owned();
+        if let Some((bound_area, name)) = self.bound.get(&id) {
+            return if bound_area == &area || bound_area.is_empty() {
+                name.clone()
+            } else {
+                format!("{bound_area}::{name}")
+            };
         }
         let api = self.api;
         let object = api.object(id);
@@ -595,11 +576,13 @@ impl Run<'_> {
         };
         // A spec type of the schema's name stands for it (a previous import made it, or a human
         // chose the document's name), unless this run created that type for another object.
-        if !self.created.contains(&base)
-            && let Some((_, def)) = spec.type_def(&base)
-            && def.fields.is_some()
+        let key = (area.clone(), base.clone());
+        if !self.created.contains(&key)
+            && spec
+                .area_types(&area)
+                .any(|t| t.name == base && t.fields.is_some())
         {
-            self.bound.insert(id, base.clone());
+            self.bound.insert(id, key);
             return base;
         }
         let namespace = object.named.then(|| {
@@ -609,15 +592,15 @@ impl Run<'_> {
                 .map(|(ns, _)| upper_first(&sanitize(ns)))
                 .unwrap_or_default()
         });
-        let name = unique_type_name(spec, &base, namespace.as_deref());
-        self.bound.insert(id, name.clone());
-        self.created.insert(name.clone());
-        spec.files[file].content.types.push(TypeDef {
+        let name = unique_type_name(spec, &area, &base, namespace.as_deref());
+        let key = (area, name.clone());
+        self.bound.insert(id, key.clone());
+        self.created.insert(key);
+        spec.files[file].spec.types.push(TypeDef {
             name: name.clone(),
             docs: String::new(),
             fields: Some(Vec::new()),
             variants: None,
-            extra: Default::default(),
         });
         self.change(
             spec,
@@ -629,7 +612,12 @@ impl Run<'_> {
             .iter()
             .map(|f| self.new_field(spec, f, file, false))
             .collect();
-        if let Some(def) = spec.type_def_mut(&name) {
+        if let Some(def) = spec.files[file]
+            .spec
+            .types
+            .iter_mut()
+            .find(|t| t.name == name)
+        {
             def.fields = Some(fields);
         }
         name
@@ -639,6 +627,7 @@ impl Run<'_> {
     fn sync(
         &mut self,
         spec: &mut SpecDir,
+        model: &Model,
         matches: &Matches,
         comparison: &Comparison,
         selected: &[usize],
@@ -648,7 +637,7 @@ impl Run<'_> {
             .flat_map(|&i| matches.by_op[i].iter().copied())
             .collect();
         for &ep in &endpoints {
-            self.sync_endpoint(spec, ep, matches.ops_of(ep), comparison);
+            self.sync_endpoint(spec, model, ep, matches.ops_of(ep), comparison);
         }
         let mut targets: Vec<Target> = Vec::new();
         for visit in &comparison.visits {
@@ -666,36 +655,40 @@ impl Run<'_> {
                 .iter()
                 .filter(|v| v.target == target)
                 .collect();
-            self.sync_fields(spec, &target, &visits);
+            self.sync_fields(spec, model, &target, &visits);
         }
     }
 
     fn sync_endpoint(
         &mut self,
         spec: &mut SpecDir,
+        model: &Model,
         ep: EpRef,
         ops: &[usize],
         comparison: &Comparison,
     ) {
         let api = self.api;
+        let Some((file, index)) = spec.locate_endpoint(model, ep) else {
+            return;
+        };
         let reaches: Vec<(usize, EpRef)> = ops.iter().map(|&op| (op, ep)).collect();
-        let label = ep.label(spec);
+        let label = ep.label(model);
+        let endpoint = ep.get(model);
         // Auth: when every operation asks for the same single style.
-        let styles: BTreeSet<&Vec<String>> = ops.iter().map(|&i| &api.operations[i].auth).collect();
-        if let [single] = styles.into_iter().collect::<Vec<_>>().as_slice()
-            && let [style] = single.as_slice()
-            && &ep.get(spec).auth != style
+        if let Some(&first) = ops.first()
+            && let [style] = api.operations[first].auth[..]
+            && ops.iter().all(|&i| api.operations[i].auth == [style])
+            && endpoint.auth != style
         {
-            if self.allowed(spec, &reaches, "auth") {
+            if self.allowed(model, &reaches, "auth") {
                 self.report
                     .kept
-                    .push(format!("{label}: auth {}", ep.get(spec).auth));
+                    .push(format!("{label}: auth {}", endpoint.auth.as_str()));
             } else {
-                let old = std::mem::replace(
-                    &mut spec.files[ep.file].content.endpoints[ep.index].auth,
-                    style.clone(),
-                );
-                self.change(spec, ep.file, format!("{label}: auth {old} -> {style}"));
+                let written = &mut spec.files[file].spec.endpoints[index].auth;
+                let old = std::mem::replace(written, style);
+                let text = format!("{label}: auth {} -> {}", old.as_str(), style.as_str());
+                self.change(spec, file, text);
             }
         }
         // The kind of reply: when the document disagrees and all operations say the same.
@@ -705,14 +698,13 @@ impl Run<'_> {
             .any(|d| d.ep == ep && d.what == "response");
         if differs {
             let replies: Vec<&Reply> = ops.iter().map(|&i| &api.operations[i].reply).collect();
-            if self.allowed(spec, &reaches, "response") {
+            if self.allowed(model, &reaches, "response") {
                 self.report.kept.push(format!("{label}: response"));
             } else if replies.windows(2).all(|w| w[0] == w[1]) {
-                let name = ep.get(spec).name.clone();
-                let response = self.response(spec, replies[0], &name, ep.file);
+                let response = self.response(spec, replies[0], &endpoint.name, file);
                 let text = response_text(response.as_ref());
-                spec.files[ep.file].content.endpoints[ep.index].response = response;
-                self.change(spec, ep.file, format!("{label}: response is now {text}"));
+                spec.files[file].spec.endpoints[index].response = response;
+                self.change(spec, file, format!("{label}: response is now {text}"));
             } else {
                 self.report.warnings.push(format!(
                     "{label}: the operations it stands for reply differently; response left as is"
@@ -721,24 +713,41 @@ impl Run<'_> {
         }
     }
 
-    fn target_label(spec: &SpecDir, target: &Target) -> (usize, String) {
-        match target {
-            Target::Body(ep) => (ep.file, format!("{} body", ep.label(spec))),
-            Target::Query(ep) => (ep.file, format!("{} query", ep.label(spec))),
-            Target::Reply(ep) => (ep.file, format!("{} response", ep.label(spec))),
-            Target::Type(name) => (
-                spec.type_def(name).map_or(0, |(file, _)| file),
-                format!("type {name}"),
-            ),
-        }
+    /// The file a field list is written in, and how messages name the list.
+    fn target_label(spec: &SpecDir, model: &Model, target: &Target) -> Option<(usize, String)> {
+        let (file, what) = match target {
+            Target::Body(ep) | Target::Query(ep) | Target::Reply(ep) => {
+                let list = match target {
+                    Target::Body(_) => "body",
+                    Target::Query(_) => "query",
+                    _ => "response",
+                };
+                let file = spec.locate_endpoint(model, *ep)?.0;
+                (file, format!("{} {list}", ep.label(model)))
+            }
+            Target::Type(id) => {
+                let file = spec.locate_type(model, *id)?.0;
+                (file, format!("type {}", model.ty(*id).name))
+            }
+        };
+        Some((file, what))
     }
 
     /// Makes one spec field list follow the document field lists it was compared with.
-    fn sync_fields(&mut self, spec: &mut SpecDir, target: &Target, visits: &[&Visit]) {
+    fn sync_fields(
+        &mut self,
+        spec: &mut SpecDir,
+        model: &Model,
+        target: &Target,
+        visits: &[&Visit],
+    ) {
         let api = self.api;
-        let (file, label) = Run::target_label(spec, target);
+        let Some((file, label)) = Run::target_label(spec, model, target) else {
+            return;
+        };
+        let area = Some(target.area(model));
         let reply = visits.iter().all(|v| v.reply);
-        let ours: Vec<Field> = spec_fields(spec, target).to_vec();
+        let ours = spec_fields(model, target);
         // The union of the document's fields, in document order.
         let mut union: Vec<(&str, Vec<&DocField>)> = Vec::new();
         let mut lists: Vec<DocList> = Vec::new();
@@ -755,33 +764,28 @@ impl Run<'_> {
                 }
             }
         }
-        let reaches_of = |name: &str| -> Vec<(usize, EpRef, String)> {
-            visits
-                .iter()
-                .map(|v| (v.op, v.ep, format!("{}.{name}", v.prefix)))
-                .collect()
-        };
-        let allowed = |run: &Run, spec: &SpecDir, name: &str, kind: &str| {
-            reaches_of(name).iter().any(|(op, ep, place)| {
-                let keys = [api.operations[*op].key(), ep.template(spec)];
-                run.allow.find(&keys, &format!("{place}: {kind}")).is_some()
+        let allowed = |run: &Run, name: &str, kind: &str| {
+            visits.iter().any(|v| {
+                let keys = [api.operations[v.op].key(), v.ep.template(model)];
+                let what = format!("{}.{name}: {kind}", v.prefix);
+                run.allow.find(&keys, &what).is_some()
             })
         };
 
         let mut edits = Vec::new();
         // Fields the list will have: its own and those planned for insertion.
-        let mut present: Vec<&str> = ours.iter().map(|f| f.name.as_str()).collect();
+        let mut present: Vec<&str> = ours.iter().map(|f| f.wire).collect();
         for (position, (name, docs)) in union.iter().enumerate() {
             if present.contains(name) {
                 continue;
             }
-            if allowed(self, spec, name, "missing") {
+            if allowed(self, name, "missing") {
                 self.report.kept.push(format!("{label}: no `{name}`"));
                 continue;
             }
             let mut field = self.new_field(spec, docs[0], file, !matches!(target, Target::Type(_)));
             if reply {
-                field.required = None;
+                field.required = false;
                 field.default = None;
             }
             // After the nearest earlier document field the list has.
@@ -794,37 +798,35 @@ impl Run<'_> {
             present.push(name);
         }
         for field in &ours {
-            let Some((_, docs)) = union.iter().find(|(n, _)| *n == field.name) else {
-                if allowed(self, spec, &field.name, "extra") {
-                    self.report.kept.push(format!("{label}: `{}`", field.name));
+            let name = field.wire;
+            let Some((_, docs)) = union.iter().find(|(n, _)| *n == name) else {
+                if allowed(self, name, "extra") {
+                    self.report.kept.push(format!("{label}: `{name}`"));
                 } else {
-                    edits.push(Edit::Remove(field.name.clone()));
+                    edits.push(Edit::Remove(name.to_owned()));
                 }
                 continue;
             };
             let doc_types: Vec<&DocTy> = docs.iter().map(|d| &d.ty).collect();
-            let shape = Shape::parse(&field.ty, spec);
+            let shape = Shape::of(field.ty, model);
             if doc_types
                 .iter()
                 .any(|t| compare(&shape, t, reply) == Verdict::Differ)
             {
                 if !doc_types.windows(2).all(|w| w[0] == w[1]) {
                     self.report.warnings.push(format!(
-                        "{label}: `{}` has different types in the document objects it stands \
-                         for; type left as is",
-                        field.name
+                        "{label}: `{name}` has different types in the document objects it stands \
+                         for; type left as is"
                     ));
-                } else if allowed(self, spec, &field.name, "type") {
-                    self.report
-                        .kept
-                        .push(format!("{label}: `{}` is {}", field.name, field.ty));
-                } else if let (Shape::Enum(enum_name, _), DocTy::Enum(_, values)) =
-                    (&shape, doc_types[0])
+                } else if allowed(self, name, "type") {
+                    let ty = model.type_expr(field.ty, area);
+                    self.report.kept.push(format!("{label}: `{name}` is {ty}"));
+                } else if let (Shape::Enum(id, _), DocTy::Enum(_, values)) = (&shape, doc_types[0])
                 {
-                    edits.push(Edit::SetVariants(enum_name.clone(), values.clone()));
+                    edits.push(Edit::SetVariants(*id, values.clone()));
                 } else {
-                    let ty = self.expr(spec, doc_types[0], &field.name, file);
-                    edits.push(Edit::SetType(field.name.clone(), ty));
+                    let ty = self.expr(spec, doc_types[0], name, file);
+                    edits.push(Edit::SetType(name.to_owned(), ty));
                 }
             }
             if reply {
@@ -833,29 +835,29 @@ impl Run<'_> {
             let defaults: Vec<Option<&Value>> = docs.iter().map(|d| d.default.as_ref()).collect();
             let default = defaults[0];
             if !defaults.windows(2).all(|w| same_default(w[0], w[1]))
-                || same_default(field.default.as_ref(), default)
+                || same_default(field.default(), default)
             {
                 continue;
             }
-            if allowed(self, spec, &field.name, "default") {
+            if allowed(self, name, "default") {
                 self.report
                     .kept
-                    .push(format!("{label}: default of `{}`", field.name));
-            } else if field.is_required() && default.is_some() {
+                    .push(format!("{label}: default of `{name}`"));
+            } else if *field.presence == Presence::Required && default.is_some() {
                 self.report.warnings.push(format!(
-                    "{label}: the document gives required field `{}` a default; left as is",
-                    field.name
+                    "{label}: the document gives required field `{name}` a default; left as is"
                 ));
             } else {
-                edits.push(Edit::SetDefault(field.name.clone(), default.cloned()));
+                edits.push(Edit::SetDefault(name.to_owned(), default.cloned()));
             }
         }
-        self.apply(spec, target, file, &label, edits);
+        self.apply(spec, model, target, file, &label, edits);
     }
 
     fn apply(
         &mut self,
         spec: &mut SpecDir,
+        model: &Model,
         target: &Target,
         file: usize,
         label: &str,
@@ -873,8 +875,8 @@ impl Run<'_> {
         }
         for edit in others {
             match edit {
-                Edit::SetVariants(name, values) => {
-                    if let Some(def) = spec.type_def_mut(&name)
+                Edit::SetVariants(id, values) => {
+                    if let Some(def) = spec.type_mut(model, id)
                         && let Some(variants) = def.variants.as_mut()
                     {
                         let before: Vec<String> =
@@ -886,32 +888,33 @@ impl Run<'_> {
                             }
                         }
                         lines.push(format!(
-                            "enum {name}: values [{}] -> [{}]",
+                            "enum {}: values [{}] -> [{}]",
+                            def.name,
                             before.join(", "),
                             values.join(", ")
                         ));
                     }
                 }
                 Edit::Remove(name) => {
-                    if let Some(fields) = fields_mut(spec, target) {
+                    if let Some(fields) = fields_mut(spec, model, target) {
                         fields.retain(|f| f.name != name);
                         lines.push(format!("{label}: removed `{name}`"));
                     }
                 }
                 Edit::SetType(name, ty) => {
-                    if let Some(field) = field_mut(spec, target, &name) {
+                    if let Some(field) = field_mut(spec, model, target, &name) {
                         let old = std::mem::replace(&mut field.ty, ty.clone());
                         let mut text = format!("{label}: `{name}` {old} -> {ty}");
-                        if ty != "string" && (field.format.is_some() || field.secret.is_some()) {
+                        if ty != "string" && (field.format.is_some() || field.secret) {
                             field.format = None;
-                            field.secret = None;
+                            field.secret = false;
                             text.push_str(" (dropped `format`/`secret`, which need a string)");
                         }
                         lines.push(text);
                     }
                 }
                 Edit::SetDefault(name, default) => {
-                    if let Some(field) = field_mut(spec, target, &name) {
+                    if let Some(field) = field_mut(spec, model, target, &name) {
                         let show =
                             |v: &Option<Value>| v.as_ref().map_or("none".into(), Value::to_string);
                         lines.push(format!(
@@ -926,7 +929,7 @@ impl Run<'_> {
             }
         }
         for (after, field) in inserts {
-            if let Some(fields) = fields_mut(spec, target) {
+            if let Some(fields) = fields_mut(spec, model, target) {
                 lines.push(format!("{label}: added `{}` ({})", field.name, field.ty));
                 let at = after
                     .and_then(|a| fields.iter().position(|f| f.name == a))
@@ -941,20 +944,32 @@ impl Run<'_> {
     }
 }
 
-fn fields_mut<'s>(spec: &'s mut SpecDir, target: &Target) -> Option<&'s mut Vec<Field>> {
+/// The written field list `target` stands for.
+fn fields_mut<'s>(
+    spec: &'s mut SpecDir,
+    model: &Model,
+    target: &Target,
+) -> Option<&'s mut Vec<Field>> {
     match target {
-        Target::Body(ep) => Some(&mut spec.files[ep.file].content.endpoints[ep.index].body),
-        Target::Query(ep) => Some(&mut spec.files[ep.file].content.endpoints[ep.index].query),
-        Target::Reply(ep) => spec.files[ep.file].content.endpoints[ep.index]
+        Target::Body(ep) => Some(&mut spec.endpoint_mut(model, *ep)?.body),
+        Target::Query(ep) => Some(&mut spec.endpoint_mut(model, *ep)?.query),
+        Target::Reply(ep) => spec
+            .endpoint_mut(model, *ep)?
             .response
-            .as_mut()
-            .and_then(|r| r.fields.as_mut()),
-        Target::Type(name) => spec.type_def_mut(name).and_then(|d| d.fields.as_mut()),
+            .as_mut()?
+            .fields
+            .as_mut(),
+        Target::Type(id) => spec.type_mut(model, *id)?.fields.as_mut(),
     }
 }
 
-fn field_mut<'s>(spec: &'s mut SpecDir, target: &Target, name: &str) -> Option<&'s mut Field> {
-    fields_mut(spec, target)?
+fn field_mut<'s>(
+    spec: &'s mut SpecDir,
+    model: &Model,
+    target: &Target,
+    name: &str,
+) -> Option<&'s mut Field> {
+    fields_mut(spec, model, target)?
         .iter_mut()
         .find(|f| f.name == name)
 }
@@ -962,20 +977,11 @@ fn field_mut<'s>(spec: &'s mut SpecDir, target: &Target, name: &str) -> Option<&
 fn response_text(response: Option<&Response>) -> String {
     match response {
         None => "empty".into(),
-        Some(r) => match (&r.ty, &r.content) {
+        Some(r) => match (&r.type_name, r.content) {
             (Some(ty), _) => format!("`{ty}`"),
-            (None, Some(content)) => format!("raw {content}"),
-            (None, None) => "inline fields".into(),
+            (None, Content::Text) => "raw text".into(),
+            (None, Content::Json) => "inline fields".into(),
         },
-    }
-}
-
-fn new_variant(value: &str) -> Variant {
-    Variant {
-        value: value.to_owned(),
-        rust_name: None,
-        docs: String::new(),
-        extra: Default::default(),
     }
 }
 
@@ -999,9 +1005,9 @@ fn type_name_of_schema(schema: &str) -> String {
     upper_first(&sanitize(last))
 }
 
-/// `base` if free, else `<Namespace><base>`, else `<base>2`, `<base>3`, ...
-fn unique_type_name(spec: &SpecDir, base: &str, namespace: Option<&str>) -> String {
-    let free = |name: &str| spec.type_def(name).is_none();
+/// `base` if no type of `area` has it, else `<Namespace><base>`, else `<base>2`, `<base>3`, ...
+fn unique_type_name(spec: &SpecDir, area: &str, base: &str, namespace: Option<&str>) -> String {
+    let free = |name: &str| !spec.area_types(area).any(|t| t.name == name);
     if free(base) {
         return base.to_owned();
     }
@@ -1057,12 +1063,15 @@ pub fn endpoint_name(api: &Api, op_index: usize, taken: &[String]) -> String {
         .iter()
         .any(|other| other.path == op.path && other.method != op.method);
     let mut candidates = Vec::new();
-    if same_path_other_method && op.method == "GET" {
+    if same_path_other_method && op.method == HttpMethod::Get {
         candidates.push(format!("get_{base}"));
     }
     candidates.push(base.clone());
     candidates.extend((0..shared).rev().map(|start| join(&mine[start..])));
-    candidates.push(format!("{}_{base}", op.method.to_ascii_lowercase()));
+    candidates.push(format!(
+        "{}_{base}",
+        op.method.as_str().to_ascii_lowercase()
+    ));
     candidates
         .into_iter()
         .chain((2..).map(|n| format!("{base}_{n}")))

@@ -19,7 +19,7 @@ use xtask::allow::AllowList;
 use xtask::conform::conform;
 use xtask::import::{ImportOptions, import};
 use xtask::openapi::{Api, Selection};
-use xtask::spec::SpecDir;
+use xtask::spec::{SpecDir, problem_lines};
 
 const USAGE: &str = "\
 usage:
@@ -108,10 +108,18 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 return Err(format!("`conform` selects by --group only\n{USAGE}"));
             }
             let api = Api::load(&openapi)?;
-            let spec = SpecDir::load(&spec_dir)?;
+            let (model, problems) = SpecDir::load(&spec_dir)?.resolve();
+            if !problems.is_empty() {
+                eprintln!(
+                    "warning: the spec has {} problems (`cargo run -p descope-codegen -- check`); \
+                     checked the model completed around them:\n  {}",
+                    problems.0.len(),
+                    problem_lines(&problems).join("\n  ")
+                );
+            }
             let allow_path = args.allow.unwrap_or(default_allow);
             let allow = AllowList::load(&allow_path)?;
-            let report = conform(&api, &spec, &allow, &args.selection.groups)?;
+            let report = conform(&api, &model, &allow, &args.selection.groups)?;
             print!("{}", report.render());
             Ok(if report.passes(!args.allow_missing) {
                 ExitCode::SUCCESS

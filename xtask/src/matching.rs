@@ -8,82 +8,75 @@
 
 use std::collections::BTreeMap;
 
+use descope_spec::{Api as Model, Endpoint, GroupId, Segment};
+
 use crate::openapi::Api;
 use crate::shape::Shape;
-use crate::spec::{Endpoint, SpecDir};
 
-/// A spec endpoint, by file and position.
+/// An endpoint of the resolved spec model, by group and position.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EpRef {
-    /// Index of the file in [`SpecDir::files`].
-    pub file: usize,
-    /// Index of the endpoint in the file.
+    /// The group.
+    pub group: GroupId,
+    /// Index of the endpoint in the group.
     pub index: usize,
 }
 
 impl EpRef {
     /// The endpoint.
-    pub fn get(self, spec: &SpecDir) -> &Endpoint {
-        &spec.files[self.file].content.endpoints[self.index]
+    pub fn get(self, model: &Model) -> &Endpoint {
+        &model.group(self.group).endpoints[self.index]
     }
 
-    /// `group.name`, as the generator names endpoints.
-    pub fn label(self, spec: &SpecDir) -> String {
-        let file = &spec.files[self.file];
-        let group = file
-            .content
-            .group
-            .as_ref()
-            .map_or("(no group)", |g| g.name.as_str());
-        format!("{group}.{}", self.get(spec).name)
+    /// The endpoint's id (`auth.otp.update_email`), as messages name it.
+    pub fn label(self, model: &Model) -> String {
+        self.get(model).id.clone()
     }
 
     /// `POST /v1/auth/otp/signin/{method}`: the endpoint as the spec writes it.
-    pub fn template(self, spec: &SpecDir) -> String {
-        let e = self.get(spec);
-        format!("{} {}", e.method, e.path)
+    pub fn template(self, model: &Model) -> String {
+        let e = self.get(model);
+        format!("{} {}", e.method.as_str(), e.path.text)
     }
 }
 
+/// A piece of a path as matching sees it: literal text, or any placeholder.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Segment {
+enum Piece {
     Literal(String),
     Placeholder,
 }
 
-fn segments(path: &str) -> Vec<Segment> {
+fn pieces(path: &str) -> Vec<Piece> {
     path.split('/')
         .map(|s| {
             if s.starts_with('{') && s.ends_with('}') {
-                Segment::Placeholder
+                Piece::Placeholder
             } else {
-                Segment::Literal(s.to_owned())
+                Piece::Literal(s.to_owned())
             }
         })
         .collect()
 }
 
-/// The concrete paths an endpoint stands for: each enum placeholder replaced by each value.
-pub fn expand(endpoint: &Endpoint, spec: &SpecDir) -> Vec<String> {
+/// The concrete paths an endpoint stands for: each enum placeholder (not filled by the client)
+/// replaced by each value of its enum.
+pub fn expand(endpoint: &Endpoint, model: &Model) -> Vec<String> {
     let mut paths = vec![String::new()];
-    for (i, segment) in endpoint.path.split('/').enumerate() {
-        let values: Vec<String> = match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}'))
-        {
-            Some(name) => {
-                let param = endpoint.path_params.iter().find(|p| p.name == name);
-                match param.map(|p| Shape::parse(&p.ty, spec)) {
-                    Some(Shape::Enum(_, values)) if param.is_some_and(|p| p.source.is_none()) => {
-                        values
-                    }
-                    _ => vec![segment.to_owned()],
-                }
-            }
-            None => vec![segment.to_owned()],
+    for segment in &endpoint.path.segments {
+        let values: Vec<String> = match segment {
+            Segment::Literal(text) => vec![text.clone()],
+            Segment::Param(i) => match endpoint.params.get(*i) {
+                Some(param) => match Shape::of(&param.ty, model) {
+                    Shape::Enum(_, values) if param.source.is_none() => values,
+                    _ => vec![format!("{{{}}}", param.wire)],
+                },
+                None => vec!["{}".into()],
+            },
         };
-        let sep = if i == 0 { "" } else { "/" };
         paths = paths
             .iter()
-            .flat_map(|p| values.iter().map(move |v| format!("{p}{sep}{v}")))
+            .flat_map(|p| values.iter().map(move |v| format!("{p}/{v}")))
             .collect();
     }
     paths
@@ -103,26 +96,29 @@ pub struct Matches {
 }
 
 impl Matches {
-    /// Matches all endpoints of `spec` against all operations of `api`.
-    pub fn compute(api: &Api, spec: &SpecDir) -> Matches {
+    /// Matches all endpoints of `model` against all operations of `api`.
+    pub fn compute(api: &Api, model: &Model) -> Matches {
         let mut matches = Matches {
             by_op: vec![Vec::new(); api.operations.len()],
             ..Matches::default()
         };
-        let op_segments: Vec<Vec<Segment>> =
-            api.operations.iter().map(|op| segments(&op.path)).collect();
+        let op_pieces: Vec<Vec<Piece>> = api.operations.iter().map(|op| pieces(&op.path)).collect();
         let mut unmatched = Vec::new();
-        for (f, file) in spec.files.iter().enumerate() {
-            for (e, endpoint) in file.content.endpoints.iter().enumerate() {
-                let ep = EpRef { file: f, index: e };
-                let method = endpoint.method.to_ascii_uppercase();
-                for path in expand(endpoint, spec) {
-                    let wanted = segments(&path);
+        for (g, group) in model.groups.iter().enumerate() {
+            for (index, endpoint) in group.endpoints.iter().enumerate() {
+                let ep = EpRef {
+                    group: GroupId(g),
+                    index,
+                };
+                for path in expand(endpoint, model) {
+                    let wanted = pieces(&path);
                     let found: Vec<usize> = (0..api.operations.len())
-                        .filter(|&i| op_segments[i] == wanted && api.operations[i].method == method)
+                        .filter(|&i| {
+                            op_pieces[i] == wanted && api.operations[i].method == endpoint.method
+                        })
                         .collect();
                     if found.is_empty() {
-                        unmatched.push((ep, method.clone(), path));
+                        unmatched.push((ep, endpoint.method, path));
                     }
                     for i in found {
                         matches.by_op[i].push(ep);
@@ -132,9 +128,9 @@ impl Matches {
             }
         }
         for (ep, method, path) in unmatched {
-            let wanted = segments(&path);
+            let wanted = pieces(&path);
             let same_path: Vec<usize> = (0..api.operations.len())
-                .filter(|&i| op_segments[i] == wanted && matches.by_op[i].is_empty())
+                .filter(|&i| op_pieces[i] == wanted && matches.by_op[i].is_empty())
                 .collect();
             match same_path.first() {
                 Some(&i) => {
@@ -142,7 +138,9 @@ impl Matches {
                     matches.by_op[i].push(ep);
                     matches.by_endpoint.entry(ep).or_default().push(i);
                 }
-                None => matches.unknown.push((ep, format!("{method} {path}"))),
+                None => matches
+                    .unknown
+                    .push((ep, format!("{} {path}", method.as_str()))),
             }
         }
         matches

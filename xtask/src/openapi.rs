@@ -8,17 +8,22 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use descope_spec::{AuthStyle, HttpMethod};
 use serde_json::Value;
 
+use crate::spec::keyword;
 use crate::yaml::Node;
 
 /// Maps the document's security scheme names to spec auth styles.
-pub const AUTH_SCHEMES: &[(&str, &str)] = &[
-    ("Descope Project ID", "project"),
-    ("Descope Project ID:Refresh JWT", "refresh"),
-    ("Descope Project ID:Access Key", "access_key"),
-    ("Descope Project ID:Session JWT", "session"),
-    ("Descope Project ID and Management Key", "management"),
+pub const AUTH_SCHEMES: &[(&str, AuthStyle)] = &[
+    ("Descope Project ID", AuthStyle::Project),
+    ("Descope Project ID:Refresh JWT", AuthStyle::Refresh),
+    ("Descope Project ID:Access Key", AuthStyle::AccessKey),
+    ("Descope Project ID:Session JWT", AuthStyle::Session),
+    (
+        "Descope Project ID and Management Key",
+        AuthStyle::Management,
+    ),
 ];
 
 /// `x-publishYaml` values of operations Descope does not document publicly.
@@ -64,8 +69,8 @@ pub type ObjId = usize;
 /// One operation.
 #[derive(Clone, Debug)]
 pub struct Operation {
-    /// Upper-case HTTP method.
-    pub method: String,
+    /// HTTP method.
+    pub method: HttpMethod,
     /// The path as the document writes it, placeholders included.
     pub path: String,
     /// `operationId`.
@@ -74,9 +79,9 @@ pub struct Operation {
     pub group: Option<String>,
     /// `tags`.
     pub tags: Vec<String>,
-    /// Spec auth styles its `security` allows; `["none"]` for an empty or absent list, more than
+    /// Spec auth styles its `security` allows; `[None]` for an empty or absent list, more than
     /// one when the document is ambiguous.
-    pub auth: Vec<String>,
+    pub auth: Vec<AuthStyle>,
     /// Path parameters.
     pub path_params: Vec<DocField>,
     /// Query parameters.
@@ -90,7 +95,7 @@ pub struct Operation {
 impl Operation {
     /// `POST /v1/auth/otp/verify/email`.
     pub fn key(&self) -> String {
-        format!("{} {}", self.method, self.path)
+        format!("{} {}", self.method.as_str(), self.path)
     }
 
     /// Whether `x-publishYaml` marks it as not publicly documented.
@@ -339,8 +344,6 @@ struct Reader<'a> {
     resolving: BTreeSet<String>,
 }
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "patch"];
-
 impl<'a> Reader<'a> {
     fn note(&mut self, subject: impl Into<String>, message: impl Into<String>) {
         let note = Note {
@@ -358,8 +361,8 @@ impl<'a> Reader<'a> {
             let shared_params = item.get("parameters");
             for (method, op) in item.entries() {
                 let lower = method.to_ascii_lowercase();
-                if METHODS.contains(&lower.as_str()) {
-                    self.operation(path, &lower.to_ascii_uppercase(), op, shared_params);
+                if let Some(known) = keyword::<HttpMethod>(&lower.to_ascii_uppercase()) {
+                    self.operation(path, known, op, shared_params);
                 } else if !matches!(lower.as_str(), "parameters" | "summary" | "description")
                     && !lower.starts_with("x-")
                 {
@@ -372,8 +375,14 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn operation(&mut self, path: &str, method: &str, op: &'a Node, shared: Option<&'a Node>) {
-        let key = format!("{method} {path}");
+    fn operation(
+        &mut self,
+        path: &str,
+        method: HttpMethod,
+        op: &'a Node,
+        shared: Option<&'a Node>,
+    ) {
+        let key = format!("{} {path}", method.as_str());
         let id = op
             .get("operationId")
             .and_then(Node::as_str)
@@ -384,7 +393,7 @@ impl<'a> Reader<'a> {
         let body = self.body(&key, &context, op.get("requestBody"));
         let reply = self.reply(&key, &context, op.get("responses"));
         self.api.operations.push(Operation {
-            method: method.to_owned(),
+            method,
             path: path.to_owned(),
             id,
             group: op
@@ -407,22 +416,22 @@ impl<'a> Reader<'a> {
         });
     }
 
-    fn auth(&mut self, key: &str, security: Option<&Node>) -> Vec<String> {
+    fn auth(&mut self, key: &str, security: Option<&Node>) -> Vec<AuthStyle> {
         let Some(security) = security else {
             self.note(
                 key,
                 "no `security`: treated as no Authorization header (the document's global \
                  `security` lists every scheme at once)",
             );
-            return vec!["none".into()];
+            return vec![AuthStyle::None];
         };
-        let mut styles: Vec<String> = Vec::new();
+        let mut styles: Vec<AuthStyle> = Vec::new();
         for requirement in security.items() {
             for (scheme, _) in requirement.entries() {
                 match AUTH_SCHEMES.iter().find(|(name, _)| name == scheme) {
                     Some((_, style)) => {
-                        if !styles.iter().any(|s| s == style) {
-                            styles.push((*style).to_owned());
+                        if !styles.contains(style) {
+                            styles.push(*style);
                         }
                     }
                     None => self.note(key, format!("unknown security scheme `{scheme}`")),
@@ -430,14 +439,14 @@ impl<'a> Reader<'a> {
             }
         }
         if styles.is_empty() {
-            styles.push("none".into());
+            styles.push(AuthStyle::None);
         }
         if styles.len() > 1 {
             self.note(
                 key,
                 format!(
                     "`security` names several schemes ({}); any of them is accepted",
-                    styles.join(", ")
+                    auth_text(&styles, ", ")
                 ),
             );
         }
@@ -820,6 +829,12 @@ fn is_json(content_type: &str) -> bool {
     content_type == "application/json" || content_type.ends_with("+json")
 }
 
+/// Auth styles as spec files write them, joined by `separator`.
+pub fn auth_text(styles: &[AuthStyle], separator: &str) -> String {
+    let names: Vec<&str> = styles.iter().map(|s| s.as_str()).collect();
+    names.join(separator)
+}
+
 /// The type as a short phrase, for messages.
 pub fn describe(ty: &DocTy) -> String {
     match ty {
@@ -899,7 +914,7 @@ components:
         .unwrap();
         let a = &api.operations[0];
         assert_eq!(a.key(), "POST /a/{id}");
-        assert_eq!(a.auth, ["access_key"]);
+        assert_eq!(a.auth, [AuthStyle::AccessKey]);
         assert_eq!(a.path_params[0].name, "id");
         assert_eq!(
             (a.query[0].ty.clone(), a.query[0].required),
@@ -922,7 +937,7 @@ components:
         };
         assert_eq!(api.object(*node).fields[0].ty, DocTy::Object(*node));
         let b = &api.operations[1];
-        assert_eq!(b.auth, ["none"]);
+        assert_eq!(b.auth, [AuthStyle::None]);
         assert_eq!(
             b.reply,
             Reply::Empty,

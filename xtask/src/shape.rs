@@ -1,13 +1,12 @@
-//! What a spec type expression means on the wire, and how it compares with a document type.
+//! What a resolved spec type means on the wire, and how it compares with a document type.
 //!
 //! The tools judge only what travels: `url`, `refresh_jwt` and `session_jwt` are strings, a shared
 //! enum is a string with known values, a shared object is an object whose fields are compared one
 //! level further down.
 
-use descope_spec::Ty;
+use descope_spec::{Api as Model, Type, TypeId};
 
 use crate::openapi::{Api, DocTy, ObjId};
-use crate::spec::SpecDir;
 
 /// A spec type as it travels.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,44 +27,34 @@ pub enum Shape {
     Array(Box<Shape>),
     /// `map<T>`.
     Map(Box<Shape>),
-    /// A shared enum: its name and values.
-    Enum(String, Vec<String>),
-    /// A shared object type.
-    Object(String),
-    /// A name the spec does not declare (the generator reports it).
-    Unknown(String),
+    /// A shared enum and its values.
+    Enum(TypeId, Vec<String>),
+    /// An object type.
+    Object(TypeId),
 }
 
 impl Shape {
-    /// Parses a spec type expression (with the generator's own parser), looking shared names up
-    /// in `spec`.
-    pub fn parse(text: &str, spec: &SpecDir) -> Shape {
-        match Ty::parse(text) {
-            Ok(ty) => Shape::from_ty(&ty, spec),
-            Err(_) => Shape::Unknown(text.trim().to_owned()),
-        }
-    }
-
-    fn from_ty(ty: &Ty, spec: &SpecDir) -> Shape {
+    /// The shape of a resolved type of `model`.
+    pub fn of(ty: &Type, model: &Model) -> Shape {
         match ty {
-            Ty::String | Ty::Url | Ty::RefreshJwt | Ty::SessionJwt => Shape::String,
-            Ty::Bool => Shape::Bool,
-            Ty::Int32 => Shape::Int32,
-            Ty::Int64 => Shape::Int64,
-            Ty::Number => Shape::Number,
-            Ty::Any => Shape::Any,
-            Ty::Array(item) => Shape::Array(Box::new(Shape::from_ty(item, spec))),
-            Ty::Map(value) => Shape::Map(Box::new(Shape::from_ty(value, spec))),
-            Ty::Named(_, name) => match spec.type_def(name) {
-                Some((_, def)) => match &def.variants {
-                    Some(variants) => Shape::Enum(
-                        def.name.clone(),
-                        variants.iter().map(|v| v.value.clone()).collect(),
-                    ),
-                    None => Shape::Object(def.name.clone()),
-                },
-                None => Shape::Unknown(name.clone()),
-            },
+            Type::String | Type::Url | Type::RefreshJwt | Type::SessionJwt => Shape::String,
+            Type::Bool => Shape::Bool,
+            Type::Int32 => Shape::Int32,
+            Type::Int64 => Shape::Int64,
+            Type::Number => Shape::Number,
+            Type::Any => Shape::Any,
+            Type::Array(item) => Shape::Array(Box::new(Shape::of(item, model))),
+            Type::Map(value) => Shape::Map(Box::new(Shape::of(value, model))),
+            Type::Enum(id) => Shape::Enum(
+                *id,
+                model
+                    .ty(*id)
+                    .variants()
+                    .iter()
+                    .map(|v| v.value.clone())
+                    .collect(),
+            ),
+            Type::Object(id) => Shape::Object(*id),
         }
     }
 }
@@ -73,12 +62,12 @@ impl Shape {
 /// How a spec type compares with a document type.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Verdict {
-    /// They agree (or one side is unknown, which is reported elsewhere).
+    /// They agree (or the document's side is a missing schema, which it notes).
     Same,
     /// They disagree.
     Differ,
     /// Both are objects: compare the spec type's fields with the document object's.
-    Objects(String, ObjId),
+    Objects(TypeId, ObjId),
 }
 
 /// Compares a spec shape with a document type. In a request the two must carry the same values;
@@ -88,9 +77,9 @@ pub fn compare(spec: &Shape, doc: &DocTy, reply: bool) -> Verdict {
     use Verdict::{Differ, Same};
     let same = |ok: bool| if ok { Same } else { Differ };
     match (spec, doc) {
-        (Shape::Unknown(_), _) | (_, DocTy::Missing(_)) => Same,
+        (_, DocTy::Missing(_)) => Same,
         (Shape::Array(s), DocTy::Array(d)) | (Shape::Map(s), DocTy::Map(d)) => compare(s, d, reply),
-        (Shape::Object(name), DocTy::Object(id)) => Verdict::Objects(name.clone(), *id),
+        (Shape::Object(ty), DocTy::Object(id)) => Verdict::Objects(*ty, *id),
         (Shape::Enum(_, values), DocTy::Enum(_, doc_values)) => {
             let mut a = values.clone();
             let mut b = doc_values.clone();
@@ -138,50 +127,60 @@ pub fn doc_text(api: &Api, ty: &DocTy) -> String {
 mod tests {
     use super::*;
 
-    fn shape(text: &str) -> Shape {
-        Shape::parse(text, &SpecDir::default())
+    fn shape(ty: Type) -> Shape {
+        Shape::of(&ty, &Model::default())
+    }
+
+    fn map(ty: Type) -> Type {
+        Type::Map(Box::new(ty))
     }
 
     #[test]
     fn requests_must_match_replies_must_decode() {
         let map_string = DocTy::Map(Box::new(DocTy::String));
         assert_eq!(
-            compare(&shape("map<string>"), &map_string, false),
+            compare(&shape(map(Type::String)), &map_string, false),
             Verdict::Same
         );
         assert_eq!(
-            compare(&shape("map<any>"), &map_string, false),
+            compare(&shape(map(Type::Any)), &map_string, false),
             Verdict::Differ
         );
         assert_eq!(
-            compare(&shape("map<any>"), &map_string, true),
+            compare(&shape(map(Type::Any)), &map_string, true),
             Verdict::Same
         );
         assert_eq!(
-            compare(&shape("int64"), &DocTy::Int32, false),
-            Verdict::Differ
-        );
-        assert_eq!(compare(&shape("int64"), &DocTy::Int32, true), Verdict::Same);
-        assert_eq!(
-            compare(&shape("int32"), &DocTy::Int64, true),
+            compare(&shape(Type::Int64), &DocTy::Int32, false),
             Verdict::Differ
         );
         assert_eq!(
-            compare(&shape("map<any>"), &DocTy::FreeObject, false),
+            compare(&shape(Type::Int64), &DocTy::Int32, true),
             Verdict::Same
         );
         assert_eq!(
-            compare(&shape("any"), &DocTy::FreeObject, false),
+            compare(&shape(Type::Int32), &DocTy::Int64, true),
+            Verdict::Differ
+        );
+        assert_eq!(
+            compare(&shape(map(Type::Any)), &DocTy::FreeObject, false),
             Verdict::Same
         );
-        assert_eq!(compare(&shape("url"), &DocTy::String, false), Verdict::Same);
         assert_eq!(
-            compare(&shape("session_jwt"), &DocTy::Bool, true),
+            compare(&shape(Type::Any), &DocTy::FreeObject, false),
+            Verdict::Same
+        );
+        assert_eq!(
+            compare(&shape(Type::Url), &DocTy::String, false),
+            Verdict::Same
+        );
+        assert_eq!(
+            compare(&shape(Type::SessionJwt), &DocTy::Bool, true),
             Verdict::Differ
         );
         assert_eq!(
             compare(
-                &shape("array<string>"),
+                &shape(Type::Array(Box::new(Type::String))),
                 &DocTy::Array(Box::new(DocTy::Bool)),
                 false
             ),

@@ -1,278 +1,227 @@
-//! The spec folder as the tools read and write it.
+//! The spec folder as the tools read and edit it.
 //!
-//! This mirrors `descope_codegen::model` but is lenient: keys the tools do not know are kept
-//! (in `extra`) and written back, so a spec feature newer than the tools survives an import.
-//! Writing is canonical: keys in a fixed order, two-space indentation, and one line per field and
-//! enum value, the layout the hand-written files use, so re-writing an unchanged file changes
-//! nothing.
+//! The file format is descope-spec's: its strict file model ([`descope_spec::file`]), parser
+//! ([`SpecFile::parse`]) and canonical writer ([`descope_spec::write`]). This adds what the tools
+//! need around it: the folder on disk, the files an edit changed, the resolved model of the files
+//! as they are now ([`SpecDir::resolve`]), and the way back from an endpoint or type of that
+//! model to the file values an import edits.
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-use serde_json::{Map, Value};
+use descope_spec::file::{Field, FileSpec, TypeDef, Variant};
+use descope_spec::{Api as Model, Ctxt, Diagnostics, FileId, Spec, SpecFile, TypeId, write};
+use serde::de::DeserializeOwned;
+
+use crate::matching::EpRef;
 
 /// Every spec file below a folder.
 #[derive(Clone, Debug, Default)]
 pub struct SpecDir {
     /// The folder.
     pub root: PathBuf,
-    /// The files, sorted by path.
+    /// The files in path order (those the import creates last), as read (`text`: empty for a
+    /// file the import creates) and as edited (`spec`).
     pub files: Vec<SpecFile>,
 }
 
-/// One spec file.
-#[derive(Clone, Debug)]
-pub struct SpecFile {
-    /// Path on disk.
-    pub path: PathBuf,
-    /// Path below the spec folder, with `/` separators (`auth/otp.json`).
-    pub rel: String,
-    /// The text read from disk (empty for a file the import creates).
-    pub original: String,
-    /// The content.
-    pub content: FileContent,
-}
-
-/// The content of one spec file.
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct FileContent {
-    /// Editor hint (`"../schema.json"`).
-    #[serde(rename = "$schema", default)]
-    pub schema: Option<String>,
-    /// The group this file describes.
-    #[serde(default)]
-    pub group: Option<Group>,
-    /// Shared types.
-    #[serde(default)]
-    pub types: Vec<TypeDef>,
-    /// Endpoints.
-    #[serde(default)]
-    pub endpoints: Vec<Endpoint>,
-    /// Keys the tools do not know.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// An API group.
-#[derive(Clone, Debug, Deserialize)]
-pub struct Group {
-    /// snake_case accessor name.
-    pub name: String,
-    /// What the group is for.
-    #[serde(default)]
-    pub docs: String,
-    /// Keys the tools do not know.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A shared type: an object with fields or a string enum.
-#[derive(Clone, Debug, Deserialize)]
-pub struct TypeDef {
-    /// UpperCamelCase name.
-    pub name: String,
-    /// What the type represents.
-    #[serde(default)]
-    pub docs: String,
-    /// Fields of an object type.
-    #[serde(default)]
-    pub fields: Option<Vec<Field>>,
-    /// Values of an enum.
-    #[serde(default, rename = "enum")]
-    pub variants: Option<Vec<Variant>>,
-    /// Keys the tools do not know.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// One enum value.
-#[derive(Clone, Debug, Deserialize)]
-pub struct Variant {
-    /// The wire value.
-    pub value: String,
-    /// Override of the variant name.
-    #[serde(default)]
-    pub rust_name: Option<String>,
-    /// What the value means.
-    #[serde(default)]
-    pub docs: String,
-    /// Keys the tools do not know.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// One endpoint.
-#[derive(Clone, Debug, Deserialize)]
-pub struct Endpoint {
-    /// snake_case method name.
-    pub name: String,
-    /// HTTP method, upper case.
-    pub method: String,
-    /// Path with `{placeholder}`s.
-    pub path: String,
-    /// Auth style (`project`, `refresh`, ...).
-    pub auth: String,
-    /// A credential the caller may add per call (`refresh` for step-up sign-ins).
-    #[serde(default)]
-    pub optional_auth: Option<String>,
-    /// What the endpoint does.
-    #[serde(default)]
-    pub docs: String,
-    /// Path placeholders.
-    #[serde(default)]
-    pub path_params: Vec<Field>,
-    /// Query fields.
-    #[serde(default)]
-    pub query: Vec<Field>,
-    /// Body fields.
-    #[serde(default)]
-    pub body: Vec<Field>,
-    /// The reply.
-    #[serde(default)]
-    pub response: Option<Response>,
-    /// Keys the tools do not know.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The reply of an endpoint.
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct Response {
-    /// A type expression (`JwtResponse`, `array<UserAuthHistory>`).
-    #[serde(default, rename = "type")]
-    pub ty: Option<String>,
-    /// A non-JSON body (`"text"`).
-    #[serde(default)]
-    pub content: Option<String>,
-    /// What the reply carries.
-    #[serde(default)]
-    pub docs: Option<String>,
-    /// Fields of an inline reply.
-    #[serde(default)]
-    pub fields: Option<Vec<Field>>,
-    /// Keys the tools do not know.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A field of a body, query, path, shared object or inline reply.
-#[derive(Clone, Debug, Deserialize)]
-pub struct Field {
-    /// The wire name.
-    pub name: String,
-    /// Override of the Rust name.
-    #[serde(default)]
-    pub rust_name: Option<String>,
-    /// Type expression.
-    #[serde(rename = "type")]
-    pub ty: String,
-    /// Whether the caller must provide it (kept as written, `false` included).
-    #[serde(default)]
-    pub required: Option<bool>,
-    /// Default value.
-    #[serde(default)]
-    pub default: Option<Value>,
-    /// Client-side format check.
-    #[serde(default)]
-    pub format: Option<String>,
-    /// Whether the value is a secret (kept as written).
-    #[serde(default)]
-    pub secret: Option<bool>,
-    /// Where a path parameter's value comes from (`"project_id"`), instead of an argument.
-    #[serde(default)]
-    pub source: Option<String>,
-    /// What the field means.
-    #[serde(default)]
-    pub docs: String,
-    /// Keys the tools do not know.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-impl Field {
-    /// A new field with empty docs.
-    pub fn new(name: impl Into<String>, ty: impl Into<String>) -> Field {
-        Field {
-            name: name.into(),
-            rust_name: None,
-            ty: ty.into(),
-            required: None,
-            default: None,
-            format: None,
-            secret: None,
-            source: None,
-            docs: String::new(),
-            extra: Map::new(),
-        }
-    }
-
-    /// Whether the field is marked required.
-    pub fn is_required(&self) -> bool {
-        self.required == Some(true)
-    }
-}
-
 impl SpecDir {
-    /// Reads every `*.json` below `root` except its top-level `schema.json`, as the generator
-    /// does.
+    /// Reads and parses every spec file below `root`, as the generator does; every file that
+    /// does not parse is an error.
     pub fn load(root: &Path) -> Result<SpecDir, String> {
         if !root.is_dir() {
             return Err(format!("spec folder {} not found", root.display()));
         }
+        let mut dir = SpecDir {
+            root: root.to_path_buf(),
+            files: Vec::new(),
+        };
         let paths = descope_spec::spec_file_paths(root)
             .map_err(|e| format!("cannot read {}: {e}", root.display()))?;
-        let mut files = Vec::new();
+        let mut problems = Diagnostics::default();
         for path in paths {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let content: FileContent =
-                serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-            files.push(SpecFile {
-                rel: rel_path(root, &path),
-                path,
-                original: text,
-                content,
-            });
+            let rel = rel_path(root, &path);
+            match SpecFile::parse(dir.shown(&rel), rel, text) {
+                Ok(mut file) => {
+                    file.path = Some(path);
+                    dir.files.push(file);
+                }
+                Err(problem) => problems.push(problem),
+            }
         }
-        Ok(SpecDir {
-            root: root.to_path_buf(),
-            files,
-        })
+        if problems.is_empty() {
+            Ok(dir)
+        } else {
+            Err(problems.to_string())
+        }
     }
 
-    /// The shared type called `name`, with the index of the file declaring it.
-    pub fn type_def(&self, name: &str) -> Option<(usize, &TypeDef)> {
-        self.files.iter().enumerate().find_map(|(i, f)| {
-            f.content
-                .types
-                .iter()
-                .find(|t| t.name == name)
-                .map(|t| (i, t))
-        })
+    /// How messages name the folder.
+    pub fn display(&self) -> String {
+        self.root.to_string_lossy().trim_end_matches('/').to_owned()
     }
 
-    /// The shared type called `name`, mutably.
-    pub fn type_def_mut(&mut self, name: &str) -> Option<&mut TypeDef> {
-        self.files
-            .iter_mut()
-            .flat_map(|f| f.content.types.iter_mut())
-            .find(|t| t.name == name)
+    fn shown(&self, rel: &str) -> String {
+        format!("{}/{rel}", self.display())
+    }
+
+    /// The files as they are now (edits included), resolved into the model and completed around
+    /// any problems; the problems (none when the spec builds).
+    pub fn resolve(&self) -> (Model, Diagnostics) {
+        let cx = Ctxt::new();
+        let sources = self.files.iter().map(|f| (f.rel.clone(), write(&f.spec)));
+        let spec = Spec::from_sources(&self.display(), sources, &cx);
+        let model = descope_spec::resolve(&spec, &cx);
+        (model, cx.take())
     }
 
     /// Files whose canonical text differs from what was read.
     pub fn changed_files(&self) -> Vec<&SpecFile> {
         self.files
             .iter()
-            .filter(|f| f.render() != f.original)
+            .filter(|f| write(&f.spec) != f.text)
             .collect()
+    }
+
+    /// Writes every changed file to disk; afterwards nothing is changed.
+    pub fn save(&mut self) -> Result<(), String> {
+        for file in &mut self.files {
+            let text = write(&file.spec);
+            if text == file.text {
+                continue;
+            }
+            let path = self.root.join(&file.rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            }
+            std::fs::write(&path, &text)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            file.text = text;
+        }
+        Ok(())
+    }
+
+    /// Adds a file that is not on disk yet, at `rel` below the folder; its index.
+    pub fn add_file(&mut self, rel: String, spec: FileSpec) -> Result<usize, String> {
+        let mut file = SpecFile::parse(self.shown(&rel), rel, "{}").map_err(|d| d.to_string())?;
+        file.text = String::new();
+        file.path = Some(self.root.join(&file.rel));
+        file.spec = spec;
+        self.files.push(file);
+        Ok(self.files.len() - 1)
+    }
+
+    /// The index of the file the model read as `file`.
+    pub fn file_of(&self, model: &Model, file: FileId) -> Option<usize> {
+        let rel = &model.files.get(file.0)?.rel;
+        self.files.iter().position(|f| &f.rel == rel)
+    }
+
+    /// Where the model's endpoint `ep` is written: the file, and the endpoint's index in it.
+    pub fn locate_endpoint(&self, model: &Model, ep: EpRef) -> Option<(usize, usize)> {
+        let file = self.file_of(model, model.group(ep.group).file)?;
+        let name = &ep.get(model).name;
+        let index = self.files[file]
+            .spec
+            .endpoints
+            .iter()
+            .position(|e| &e.name == name)?;
+        Some((file, index))
+    }
+
+    /// Where the model's shared type `id` is written: the file, and the type's index in it.
+    pub fn locate_type(&self, model: &Model, id: TypeId) -> Option<(usize, usize)> {
+        let def = model.ty(id);
+        let file = self.file_of(model, def.file)?;
+        let index = self.files[file]
+            .spec
+            .types
+            .iter()
+            .position(|t| t.name == def.name)?;
+        Some((file, index))
+    }
+
+    /// The model's endpoint `ep` as written, to edit.
+    pub fn endpoint_mut(
+        &mut self,
+        model: &Model,
+        ep: EpRef,
+    ) -> Option<&mut descope_spec::file::Endpoint> {
+        let (file, index) = self.locate_endpoint(model, ep)?;
+        Some(&mut self.files[file].spec.endpoints[index])
+    }
+
+    /// The model's shared type `id` as written, to edit.
+    pub fn type_mut(&mut self, model: &Model, id: TypeId) -> Option<&mut TypeDef> {
+        let (file, index) = self.locate_type(model, id)?;
+        Some(&mut self.files[file].spec.types[index])
+    }
+
+    /// The shared types written in the files of area `area` (`""`: the top of the folder).
+    pub fn area_types<'s>(&'s self, area: &'s str) -> impl Iterator<Item = &'s TypeDef> {
+        self.files
+            .iter()
+            .filter(move |f| f.area_name() == area)
+            .flat_map(|f| &f.spec.types)
     }
 }
 
-impl SpecFile {
-    /// The file's canonical text.
-    pub fn render(&self) -> String {
-        render(&self.content)
+/// A new field with empty docs: a person describes it before the spec builds.
+pub fn new_field(name: impl Into<String>, ty: impl Into<String>) -> Field {
+    Field {
+        name: name.into(),
+        rust_name: None,
+        ty: ty.into(),
+        required: false,
+        default: None,
+        docs: String::new(),
+        format: None,
+        secret: false,
+        source: None,
+        aliases: Vec::new(),
     }
+}
+
+/// A new enum value with empty docs.
+pub fn new_variant(value: impl Into<String>) -> Variant {
+    Variant {
+        value: value.into(),
+        rust_name: None,
+        docs: String::new(),
+    }
+}
+
+/// A keyword of the file model (`POST`, `refresh`) from the text spec files write it as.
+pub fn keyword<T: DeserializeOwned>(text: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::from(text)).ok()
+}
+
+/// The endpoint id the model gives endpoint `name` of `file`'s group (`auth.otp.update_email`).
+pub fn endpoint_id(file: &SpecFile, name: &str) -> String {
+    let group = file.group_name().unwrap_or("(no group)");
+    match file.area_name() {
+        "" => format!("{group}.{name}"),
+        area => format!("{area}.{group}.{name}"),
+    }
+}
+
+/// Problems of the spec, one line each: `file:line:column: message [entry]`.
+pub fn problem_lines(problems: &Diagnostics) -> Vec<String> {
+    problems
+        .0
+        .iter()
+        .map(|d| {
+            let at =
+                d.at.map_or(String::new(), |at| format!(":{}:{}", at.line, at.column));
+            let entry = d
+                .entry
+                .as_deref()
+                .map_or(String::new(), |e| format!(" [{e}]"));
+            format!("{}{at}: {}{entry}", d.file, d.message)
+        })
+        .collect()
 }
 
 /// `path` relative to `root`, with `/` separators.
@@ -281,203 +230,6 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
         .unwrap_or(path)
         .to_string_lossy()
         .replace('\\', "/")
-}
-
-/// Renders a spec file in the canonical layout.
-pub fn render(file: &FileContent) -> String {
-    let mut top = Obj::default();
-    if let Some(schema) = &file.schema {
-        top.key("$schema", json(schema));
-    }
-    if let Some(group) = &file.group {
-        let mut o = Obj::default();
-        o.key("name", json(&group.name));
-        o.key("docs", json(&group.docs));
-        o.extras(&group.extra);
-        top.key("group", o.block(1));
-    }
-    if !file.types.is_empty() {
-        let items = file.types.iter().map(|t| type_def(t, 2)).collect();
-        top.key("types", list(items, 1));
-    }
-    if !file.endpoints.is_empty() {
-        let items = file.endpoints.iter().map(|e| endpoint(e, 2)).collect();
-        top.key("endpoints", list(items, 1));
-    }
-    top.extras(&file.extra);
-    let mut text = top.block(0);
-    text.push('\n');
-    text
-}
-
-fn type_def(def: &TypeDef, depth: usize) -> String {
-    let mut o = Obj::default();
-    o.key("name", json(&def.name));
-    o.key("docs", json(&def.docs));
-    if let Some(fields) = &def.fields {
-        o.key("fields", field_list(fields, depth + 1));
-    }
-    if let Some(variants) = &def.variants {
-        let items = variants.iter().map(variant).collect();
-        o.key("enum", list(items, depth + 1));
-    }
-    o.extras(&def.extra);
-    o.block(depth)
-}
-
-fn variant(v: &Variant) -> String {
-    let mut o = Obj::default();
-    o.key("value", json(&v.value));
-    if let Some(rust) = &v.rust_name {
-        o.key("rust_name", json(rust));
-    }
-    o.key("docs", json(&v.docs));
-    o.extras(&v.extra);
-    o.inline()
-}
-
-fn endpoint(e: &Endpoint, depth: usize) -> String {
-    let mut o = Obj::default();
-    o.key("name", json(&e.name));
-    o.key("method", json(&e.method));
-    o.key("path", json(&e.path));
-    o.key("auth", json(&e.auth));
-    if let Some(optional) = &e.optional_auth {
-        o.key("optional_auth", json(optional));
-    }
-    o.key("docs", json(&e.docs));
-    for (key, fields) in [
-        ("path_params", &e.path_params),
-        ("query", &e.query),
-        ("body", &e.body),
-    ] {
-        if !fields.is_empty() {
-            o.key(key, field_list(fields, depth + 1));
-        }
-    }
-    if let Some(r) = &e.response {
-        let mut ro = Obj::default();
-        if let Some(ty) = &r.ty {
-            ro.key("type", json(ty));
-        }
-        if let Some(content) = &r.content {
-            ro.key("content", json(content));
-        }
-        if let Some(docs) = &r.docs {
-            ro.key("docs", json(docs));
-        }
-        ro.extras(&r.extra);
-        let text = match &r.fields {
-            Some(fields) => {
-                ro.key("fields", field_list(fields, depth + 2));
-                ro.block(depth + 1)
-            }
-            None => ro.inline(),
-        };
-        o.key("response", text);
-    }
-    o.extras(&e.extra);
-    o.block(depth)
-}
-
-fn field_list(fields: &[Field], depth: usize) -> String {
-    list(fields.iter().map(field).collect(), depth)
-}
-
-fn field(f: &Field) -> String {
-    let mut o = Obj::default();
-    o.key("name", json(&f.name));
-    if let Some(rust) = &f.rust_name {
-        o.key("rust_name", json(rust));
-    }
-    o.key("type", json(&f.ty));
-    if let Some(required) = f.required {
-        o.key("required", json(&required));
-    }
-    if let Some(default) = &f.default {
-        o.key("default", compact(default));
-    }
-    if let Some(format) = &f.format {
-        o.key("format", json(format));
-    }
-    if let Some(secret) = f.secret {
-        o.key("secret", json(&secret));
-    }
-    if let Some(source) = &f.source {
-        o.key("source", json(source));
-    }
-    o.extras(&f.extra);
-    o.key("docs", json(&f.docs));
-    o.inline()
-}
-
-fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
-}
-
-/// A JSON value on one line, spaced like the rest of the file: `[1, 2]`, `{ "a": true }`.
-fn compact(value: &Value) -> String {
-    match value {
-        Value::Array(items) if !items.is_empty() => {
-            let items: Vec<String> = items.iter().map(compact).collect();
-            format!("[{}]", items.join(", "))
-        }
-        Value::Object(map) if !map.is_empty() => {
-            let entries: Vec<String> = map
-                .iter()
-                .map(|(k, v)| format!("{}: {}", json(k), compact(v)))
-                .collect();
-            format!("{{ {} }}", entries.join(", "))
-        }
-        other => json(other),
-    }
-}
-
-/// `[` + one item per line + `]`; items already rendered at `depth + 1`.
-fn list(items: Vec<String>, depth: usize) -> String {
-    if items.is_empty() {
-        return "[]".into();
-    }
-    let pad = "  ".repeat(depth + 1);
-    let body: Vec<String> = items.iter().map(|i| format!("{pad}{i}")).collect();
-    format!("[\n{}\n{}]", body.join(",\n"), "  ".repeat(depth))
-}
-
-/// An object being rendered: its keys with already-rendered values.
-#[derive(Default)]
-struct Obj(Vec<(String, String)>);
-
-impl Obj {
-    fn key(&mut self, key: &str, value: String) {
-        self.0.push((json(key), value));
-    }
-
-    fn extras(&mut self, extra: &Map<String, Value>) {
-        for (k, v) in extra {
-            self.0.push((json(k), compact(v)));
-        }
-    }
-
-    /// `{ "a": 1, "b": 2 }` on one line.
-    fn inline(self) -> String {
-        let parts: Vec<String> = self
-            .0
-            .into_iter()
-            .map(|(k, v)| format!("{k}: {v}"))
-            .collect();
-        format!("{{ {} }}", parts.join(", "))
-    }
-
-    /// One key per line, the object itself at `depth`.
-    fn block(self, depth: usize) -> String {
-        let pad = "  ".repeat(depth + 1);
-        let parts: Vec<String> = self
-            .0
-            .into_iter()
-            .map(|(k, v)| format!("{pad}{k}: {v}"))
-            .collect();
-        format!("{{\n{}\n{}}}", parts.join(",\n"), "  ".repeat(depth))
-    }
 }
 
 #[cfg(test)]
@@ -491,35 +243,35 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../descope-api/spec");
         let dir = SpecDir::load(&root).unwrap();
         assert!(dir.files.len() >= 2);
+        assert!(dir.files.iter().any(|f| f.is_area_file()));
         for file in &dir.files {
-            assert_eq!(file.render(), file.original, "{}", file.rel);
+            assert_eq!(write(&file.spec), file.text, "{}", file.rel);
         }
+        assert!(dir.changed_files().is_empty());
+        let (model, problems) = dir.resolve();
+        assert!(problems.is_empty(), "{problems}");
+        assert!(model.endpoint("auth.otp.update_email").is_some());
     }
 
     #[test]
-    fn unknown_keys_survive() {
-        let text = r#"{
-  "group": {
-    "name": "keys",
-    "docs": "Keys."
-  },
-  "endpoints": [
-    {
-      "name": "get",
-      "method": "GET",
-      "path": "/v2/keys/{projectId}",
-      "auth": "none",
-      "docs": "Keys.",
-      "path_params": [
-        { "name": "projectId", "type": "string", "source": "project_id", "docs": "Project." }
-      ],
-      "response": { "content": "text", "docs": "XML." },
-      "future": [1, 2]
+    fn unknown_keys_are_errors() {
+        let dir = std::env::temp_dir().join(format!("xtask-unknown-keys-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("a.json"),
+            r#"{ "group": { "name": "a", "docs": "A." }, "future": 1 }"#,
+        )
+        .unwrap();
+        let error = SpecDir::load(&dir).unwrap_err();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(error.contains("unknown field `future`"), "{error}");
     }
-  ]
-}
-"#;
-        let content: FileContent = serde_json::from_str(text).unwrap();
-        assert_eq!(render(&content), text);
+
+    #[test]
+    fn keywords_read_as_spec_files_write_them() {
+        use descope_spec::{AuthStyle, HttpMethod};
+        assert_eq!(keyword("POST"), Some(HttpMethod::Post));
+        assert_eq!(keyword("access_key"), Some(AuthStyle::AccessKey));
+        assert_eq!(keyword::<HttpMethod>("HEAD"), None);
     }
 }
