@@ -13,6 +13,16 @@ use serde_json::Value;
 
 pub use crate::file::{AuthStyle, Format, HttpMethod, Source};
 
+/// The id of endpoint `endpoint` of group `group` in area `area` (`""` for the top of the spec
+/// folder): `auth.otp.update_email`, or `otp.update_email`.
+pub fn endpoint_id(area: &str, group: &str, endpoint: &str) -> String {
+    if area.is_empty() {
+        format!("{group}.{endpoint}")
+    } else {
+        format!("{area}.{group}.{endpoint}")
+    }
+}
+
 /// Index of an [`Area`] in [`Api::areas`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AreaId(pub usize);
@@ -308,6 +318,12 @@ impl TypeDef {
             TypeKind::Enum(variants) => variants,
             TypeKind::Object(_) => &[],
         }
+    }
+
+    /// Whether it is the inline reply type of an endpoint (declared by the endpoint's
+    /// `response.fields`, generated in its group's module).
+    pub fn is_inline(&self) -> bool {
+        matches!(self.scope, Scope::Group(_))
     }
 
     /// Whether it is an enum.

@@ -35,7 +35,7 @@ use std::path::Path;
 pub use api::{
     Api, Area, AreaId, AuthStyle, Endpoint, Field, FileId, Format, Group, GroupId, Handle,
     HttpMethod, Param, PathTemplate, Place, Presence, Reply, Scope, Segment, Source, SourceFile,
-    Type, TypeDef, TypeId, TypeKind, Variant, sample,
+    Type, TypeDef, TypeId, TypeKind, Variant, endpoint_id, sample,
 };
 pub use ctxt::Ctxt;
 pub use diag::{Diagnostic, Diagnostics, LineCol};
@@ -64,11 +64,27 @@ impl Api {
         N: Into<String>,
         T: Into<String>,
     {
-        let cx = Ctxt::new();
-        let spec = Spec::from_sources(display, sources, &cx);
-        let api = resolve(&spec, &cx);
-        cx.check().map(|()| api)
+        let (api, diagnostics) = from_sources_recovering(display, sources);
+        if diagnostics.is_empty() {
+            Ok(api)
+        } else {
+            Err(diagnostics)
+        }
     }
+}
+
+/// Resolves in-memory files `(path below the folder, text)`, completing the model around any
+/// problems: the model and every problem found (none when all is well).
+pub fn from_sources_recovering<I, N, T>(display: &str, sources: I) -> (Api, Diagnostics)
+where
+    I: IntoIterator<Item = (N, T)>,
+    N: Into<String>,
+    T: Into<String>,
+{
+    let cx = Ctxt::new();
+    let spec = Spec::from_sources(display, sources, &cx);
+    let api = resolve(&spec, &cx);
+    (api, cx.take())
 }
 
 /// Reads and resolves the spec folder `dir`, completing the model around any problems: the

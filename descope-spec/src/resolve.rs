@@ -837,11 +837,7 @@ impl<'s> Resolver<'s> {
         }
         let path = self.path(file, at, raw, &params);
         let reply = self.reply(file, group_id, at, raw);
-        let id = if area_name.is_empty() {
-            format!("{group_name}.{}", raw.name)
-        } else {
-            format!("{area_name}.{group_name}.{}", raw.name)
-        };
+        let id = crate::api::endpoint_id(&area_name, &group_name, &raw.name);
         Some(Endpoint {
             id,
             name: raw.name.clone(),

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use descope_spec::file::{Field, FileSpec, TypeDef, Variant};
-use descope_spec::{Api as Model, Ctxt, Diagnostics, FileId, Spec, SpecFile, TypeId, write};
+use descope_spec::{Api as Model, Diagnostics, FileId, SpecFile, TypeId, write};
 use serde::de::DeserializeOwned;
 
 use crate::matching::EpRef;
@@ -69,11 +69,8 @@ impl SpecDir {
     /// The files as they are now (edits included), resolved into the model and completed around
     /// any problems; the problems (none when the spec builds).
     pub fn resolve(&self) -> (Model, Diagnostics) {
-        let cx = Ctxt::new();
         let sources = self.files.iter().map(|f| (f.rel.clone(), write(&f.spec)));
-        let spec = Spec::from_sources(&self.display(), sources, &cx);
-        let model = descope_spec::resolve(&spec, &cx);
-        (model, cx.take())
+        descope_spec::from_sources_recovering(&self.display(), sources)
     }
 
     /// Files whose canonical text differs from what was read.
@@ -201,10 +198,7 @@ pub fn keyword<T: DeserializeOwned>(text: &str) -> Option<T> {
 /// The endpoint id the model gives endpoint `name` of `file`'s group (`auth.otp.update_email`).
 pub fn endpoint_id(file: &SpecFile, name: &str) -> String {
     let group = file.group_name().unwrap_or("(no group)");
-    match file.area_name() {
-        "" => format!("{group}.{name}"),
-        area => format!("{area}.{group}.{name}"),
-    }
+    descope_spec::endpoint_id(file.area_name(), group, name)
 }
 
 /// Problems of the spec, one line each: `file:line:column: message [entry]`.
