@@ -3,7 +3,19 @@
 //!
 //! Create one [`Client`] per project and share it (it is cheap to clone and
 //! pools connections). Endpoints are generated from the JSON specs under
-//! `spec/` and are methods on [`Client`] and [`ManagementClient`].
+//! `spec/`: each group is an accessor on [`Client`] (`client.otp()`) or
+//! [`ManagementClient`], and its types live in the module of its area
+//! (`descope_api::auth::otp`, `descope_api::auth::types`).
+//!
+//! # Cargo features
+//!
+//! One per area of the spec:
+//!
+//! | feature | module | what |
+//! |---|---|---|
+//! | `auth` (default) | `auth` | the authentication API: OTP, magic and enchanted links, passwords, TOTP, passkeys, OAuth, SAML, SSO, sessions |
+//!
+//! Without any, the crate is the runtime alone.
 //!
 //! ```no_run
 //! # fn main() -> Result<(), descope_api::Error> {

@@ -1,7 +1,7 @@
 //! The file model: what one JSON file under `spec/` may say, as plain serde types.
 //!
 //! This is the one definition of the file format. Parsing is strict (`deny_unknown_fields`) so a
-//! misspelled key is an error, not a silently ignored option; [`crate::write`] writes it back in
+//! misspelled key is an error, not a silently ignored option; [`crate::write()`] writes it back in
 //! the canonical layout. Everything that needs more than one value to judge (types, defaults,
 //! names, placeholders) is decided by [`crate::resolve`], which turns these files into the
 //! [`Api`](crate::Api) every consumer reads.

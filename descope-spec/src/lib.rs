@@ -15,7 +15,7 @@
 //! carries on around it, so one run reports them all. [`Api::load`] is the strict entry point
 //! (a model only when nothing is wrong); [`load_recovering`] also returns the model completed
 //! around the problems, which lets the macro generate the rest of the API next to its errors.
-//! [`write`] writes a file back in the canonical layout (a fixpoint of reading).
+//! [`write()`] writes a file back in the canonical layout (a fixpoint of reading).
 
 #![deny(missing_docs)]
 
