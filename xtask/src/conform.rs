@@ -55,19 +55,25 @@ pub struct Report {
     pub unchecked: Vec<usize>,
 }
 
-/// Checks the resolved spec `model` against the operations of `groups` (all of [`AUTH_GROUPS`]
-/// when empty).
+/// Checks the resolved spec `model` against the operations `selection` picks (the groups of
+/// [`AUTH_GROUPS`] when it is empty).
 pub fn conform(
     api: &Api,
     model: &Model,
     allow: &AllowList,
-    groups: &[String],
+    selection: &Selection,
 ) -> Result<Report, String> {
-    let groups: Vec<String> = if groups.is_empty() {
-        AUTH_GROUPS.iter().map(|g| (*g).to_owned()).collect()
+    // Wildcard entries can only be judged stale by a run over everything the spec covers.
+    let full_run = selection.is_empty();
+    let selection = if selection.is_empty() {
+        Selection {
+            groups: AUTH_GROUPS.iter().map(|g| (*g).to_owned()).collect(),
+            ..Selection::default()
+        }
     } else {
-        groups.to_vec()
+        selection.clone()
     };
+    let groups = selection.groups.clone();
     let mut report = Report {
         allow: allow.clone(),
         ..Report::default()
@@ -83,10 +89,7 @@ pub fn conform(
             ));
         }
     }
-    let (selected, excluded) = api.select(&Selection {
-        groups: groups.clone(),
-        ..Selection::default()
-    });
+    let (selected, excluded) = api.select(&selection);
     report.excluded = excluded;
     let matches = Matches::compute(api, model);
     let mut used = vec![false; allow.entries.len()];
@@ -141,9 +144,12 @@ pub fn conform(
         }
     }
 
-    report
-        .coverage
-        .sort_by_key(|(group, ..)| groups.iter().position(|g| g == group));
+    report.coverage.sort_by_key(|(group, ..)| {
+        (
+            groups.iter().position(|g| g == group).unwrap_or(usize::MAX),
+            group.clone(),
+        )
+    });
 
     for (ep, concrete) in &matches.unknown {
         let keys = [concrete.clone(), ep.template(model)];
@@ -188,7 +194,10 @@ pub fn conform(
 
     // Entries about what this run checked and that allow nothing are stale; so are entries
     // about an operation nobody knows. Entries about other groups are not judged.
-    let mut checked: Vec<String> = vec!["*".into()];
+    let mut checked: Vec<String> = Vec::new();
+    if full_run {
+        checked.push("*".into());
+    }
     for &i in &selected {
         checked.push(api.operations[i].key());
         checked.extend(matches.by_op[i].iter().map(|ep| ep.template(model)));

@@ -3,13 +3,15 @@
 //! ```text
 //! cargo xtask import  --openapi <doc.yml> [--spec <dir>] (--group <g> | --tag <t> | --path-prefix <p>)...
 //!                     [--file <spec file>] [--allow <allow.json>] [--dry-run]
-//! cargo xtask conform --openapi <doc.yml> [--spec <dir>] [--allow <allow.json>] [--group <g>]...
+//! cargo xtask conform --openapi <doc.yml> [--spec <dir>] [--allow <allow.json>]
+//!                     [--area auth|management | --group <g> | --tag <t> | --path-prefix <p>]...
 //!                     [--allow-missing]
 //! ```
 //!
 //! `--spec` defaults to the workspace's `descope-api/spec`, `--allow` to its
 //! `conformance/allow.json` (for `import`: when it exists); `conform` checks all auth groups
-//! unless `--group` says otherwise. Exit status: 0 on success (for `conform`: the spec conforms),
+//! unless told otherwise (`--area management`: every published operation under `/v1/mgmt/` and
+//! `/v2/mgmt/`). Exit status: 0 on success (for `conform`: the spec conforms),
 //! 1 when the spec does not conform, 2 on a usage or input error.
 
 use std::path::{Path, PathBuf};
@@ -18,14 +20,15 @@ use std::process::ExitCode;
 use xtask::allow::AllowList;
 use xtask::conform::conform;
 use xtask::import::{ImportOptions, import};
-use xtask::openapi::{Api, Selection};
+use xtask::openapi::{AUTH_GROUPS, Api, MANAGEMENT_PREFIXES, Selection};
 use xtask::spec::{SpecDir, problem_lines};
 
 const USAGE: &str = "\
 usage:
   cargo xtask import  --openapi <doc.yml> [--spec <dir>] (--group <g> | --tag <t> | --path-prefix <p>)...
                       [--file <spec file>] [--allow <allow.json>] [--dry-run]
-  cargo xtask conform --openapi <doc.yml> [--spec <dir>] [--allow <allow.json>] [--group <g>]...
+  cargo xtask conform --openapi <doc.yml> [--spec <dir>] [--allow <allow.json>]
+                      [--area auth|management | --group <g> | --tag <t> | --path-prefix <p>]...
                       [--allow-missing]";
 
 fn main() -> ExitCode {
@@ -67,6 +70,21 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--group" => parsed.selection.groups.push(value()?),
             "--tag" => parsed.selection.tags.push(value()?),
             "--path-prefix" => parsed.selection.path_prefixes.push(value()?),
+            "--area" => match value()?.as_str() {
+                "auth" => parsed
+                    .selection
+                    .groups
+                    .extend(AUTH_GROUPS.iter().map(|g| (*g).to_owned())),
+                "management" => parsed
+                    .selection
+                    .path_prefixes
+                    .extend(MANAGEMENT_PREFIXES.iter().map(|p| (*p).to_owned())),
+                other => {
+                    return Err(format!(
+                        "unknown area `{other}`: expected auth or management\n{USAGE}"
+                    ));
+                }
+            },
             "--dry-run" => parsed.dry_run = true,
             "--allow-missing" => parsed.allow_missing = true,
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
@@ -104,9 +122,6 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             if args.file.is_some() || args.dry_run {
                 return Err(format!("`conform` takes no --file or --dry-run\n{USAGE}"));
             }
-            if !args.selection.tags.is_empty() || !args.selection.path_prefixes.is_empty() {
-                return Err(format!("`conform` selects by --group only\n{USAGE}"));
-            }
             let api = Api::load(&openapi)?;
             let (model, problems) = SpecDir::load(&spec_dir)?.resolve();
             if !problems.is_empty() {
@@ -119,7 +134,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             }
             let allow_path = args.allow.unwrap_or(default_allow);
             let allow = AllowList::load(&allow_path)?;
-            let report = conform(&api, &model, &allow, &args.selection.groups)?;
+            let report = conform(&api, &model, &allow, &args.selection)?;
             print!("{}", report.render());
             Ok(if report.passes(!args.allow_missing) {
                 ExitCode::SUCCESS

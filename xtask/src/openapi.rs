@@ -49,6 +49,9 @@ pub const AUTH_GROUPS: &[&str] = &[
     "sessionGetKeys",
 ];
 
+/// Path prefixes of Descope's management API.
+pub const MANAGEMENT_PREFIXES: &[&str] = &["/v1/mgmt/", "/v2/mgmt/"];
+
 /// Management operations are filed under some auth groups; the auth API leaves them out.
 pub const MANAGEMENT_PREFIX: &str = "/v1/mgmt/";
 

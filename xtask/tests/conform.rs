@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{allow, api, fixture};
+use common::{allow, api, fixture, widgets_group};
 use descope_spec::file::{Content, Endpoint, Field, Response, Source, TypeDef};
 use descope_spec::{AuthStyle, HttpMethod};
 use xtask::allow::AllowList;
@@ -17,7 +17,7 @@ fn spec() -> SpecDir {
 /// Conform on the files as they are now (edits included), resolved.
 fn check(spec: &SpecDir, allow: &AllowList) -> Report {
     let (model, _) = spec.resolve();
-    conform(&api("v1"), &model, allow, &["Widgets".into()]).expect("conform runs")
+    conform(&api("v1"), &model, allow, &widgets_group()).expect("conform runs")
 }
 
 fn widgets(spec: &mut SpecDir) -> &mut Vec<Endpoint> {
@@ -306,7 +306,10 @@ fn unknown_groups_are_an_error() {
         &api("v1"),
         &spec().resolve().0,
         &allow(),
-        &["Gadgets".into()],
+        &xtask::openapi::Selection {
+            groups: vec!["Gadgets".into()],
+            ..Default::default()
+        },
     )
     .unwrap_err();
     assert!(error.contains("x-publishYaml: Gadgets"), "{error}");

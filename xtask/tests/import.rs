@@ -6,25 +6,17 @@ mod common;
 
 use std::path::Path;
 
-use common::{allow, api, fixture, json, read, scratch, spec_copy};
+use common::{allow, api, fixture, json, read, scratch, spec_copy, widgets_group};
 use serde_json::Value;
 use xtask::allow::AllowList;
 use xtask::conform::conform;
 use xtask::import::{ImportOptions, ImportReport, import};
-use xtask::openapi::Selection;
 use xtask::spec::SpecDir;
-
-fn widgets() -> Selection {
-    Selection {
-        groups: vec!["Widgets".into()],
-        ..Selection::default()
-    }
-}
 
 fn run(dir: &Path, version: &str, allow: &AllowList, file: Option<&str>) -> ImportReport {
     let mut spec = SpecDir::load(dir).expect("spec folder loads");
     let options = ImportOptions {
-        selection: widgets(),
+        selection: widgets_group(),
         file: file.map(Into::into),
         dry_run: false,
     };
@@ -215,7 +207,7 @@ fn reimport_keeps_hand_written_work_and_follows_the_document() {
     // `Sent`, which the collapsed `send` endpoint shares between email and phone replies, so
     // `maskedPhone` is extra for the email-only reset (allow it, or give reset its own type).
     let (model, _) = SpecDir::load(&dir).unwrap().resolve();
-    let conformance = conform(&api("v2"), &model, &allow(), &["Widgets".into()]).unwrap();
+    let conformance = conform(&api("v2"), &model, &allow(), &widgets_group()).unwrap();
     let open: Vec<(&str, &str)> = conformance
         .differences
         .iter()
@@ -259,7 +251,7 @@ fn a_dry_run_writes_nothing() {
     let before = read(&dir, "widgets.json");
     let mut spec = SpecDir::load(&dir).unwrap();
     let options = ImportOptions {
-        selection: widgets(),
+        selection: widgets_group(),
         file: None,
         dry_run: true,
     };
@@ -275,7 +267,7 @@ fn new_operations_need_a_destination() {
     let dir = scratch("no_destination");
     let mut spec = SpecDir::load(&dir).unwrap();
     let options = ImportOptions {
-        selection: widgets(),
+        selection: widgets_group(),
         file: None,
         dry_run: false,
     };

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use xtask::allow::AllowList;
-use xtask::openapi::Api;
+use xtask::openapi::{Api, Selection};
 
 /// `xtask/tests/fixtures/<name>`.
 pub fn fixture(name: &str) -> PathBuf {
@@ -17,6 +17,14 @@ pub fn fixture(name: &str) -> PathBuf {
 /// The fixture OpenAPI document `openapi-<version>.yml`.
 pub fn api(version: &str) -> Api {
     Api::load(&fixture(&format!("openapi-{version}.yml"))).expect("fixture document parses")
+}
+
+/// The fixture document's one group, `Widgets`.
+pub fn widgets_group() -> Selection {
+    Selection {
+        groups: vec!["Widgets".into()],
+        ..Selection::default()
+    }
 }
 
 /// The fixture allow-list.
