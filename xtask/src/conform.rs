@@ -223,7 +223,9 @@ pub fn conform(
         if used[i] {
             continue;
         }
-        if checked.contains(&entry.operation) || !known.contains(&entry.operation) {
+        if entry.operation == "*" && !full_run {
+            report.unchecked.push(i);
+        } else if checked.contains(&entry.operation) || !known.contains(&entry.operation) {
             report.stale.push(i);
         } else {
             report.unchecked.push(i);
