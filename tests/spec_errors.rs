@@ -99,6 +99,12 @@ const CASES: &[(&str, &str, Option<&str>, Option<usize>)] = &[
         Some(13),
     ),
     (
+        "unmarked_secret",
+        "field `trustedDeviceJwt` looks like a credential (`jwt`): mark it `secret: true`",
+        Some("otp.update_email.response.fields.trustedDeviceJwt"),
+        Some(20),
+    ),
+    (
         "empty_docs",
         "field `loginId` has empty `docs`; describe it in your own words",
         Some("otp.update_email.body.loginId.docs"),

@@ -316,6 +316,10 @@ pub struct Field {
     /// For a path parameter: fill it from the client instead of a method argument.
     #[serde(default)]
     pub source: Option<Source>,
+    /// Why a field whose name looks like a credential (a JWT, token, code, key, secret or
+    /// password) is not one: without it, such a field must be `secret`.
+    #[serde(default)]
+    pub not_secret: Option<String>,
     /// Other wire names that clients send for this field (the official SDKs' spellings where
     /// they differ from the document's). The generated client always sends `name`; the emulator
     /// accepts these too.

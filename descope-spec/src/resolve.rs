@@ -612,6 +612,40 @@ impl<'s> Resolver<'s> {
                 "a secret must not travel in a URL query",
             );
         }
+        let credential_like = credential_word(&raw.name);
+        let stringy = matches!(&ty, Type::String)
+            || matches!(&ty, Type::Array(inner) | Type::Map(inner) if **inner == Type::String);
+        match (&raw.not_secret, credential_like) {
+            (Some(reason), _) if reason.trim().is_empty() => self.error(
+                file,
+                &format!("{at}/not_secret"),
+                "`not_secret` needs a reason",
+            ),
+            (Some(_), _) if secret => self.error(
+                file,
+                &format!("{at}/not_secret"),
+                "a field is either `secret` or `not_secret`",
+            ),
+            (Some(_), None) => self.error(
+                file,
+                &format!("{at}/not_secret"),
+                format!(
+                    "`not_secret` explains why a credential-like field is not secret; `{}` does \
+                     not look like one",
+                    raw.name
+                ),
+            ),
+            (None, Some(word)) if stringy && !secret => self.error(
+                file,
+                at,
+                format!(
+                    "field `{}` looks like a credential (`{word}`): mark it `secret: true` so \
+                     `Debug` never shows it, or say why it is not one with `not_secret`",
+                    raw.name
+                ),
+            ),
+            _ => {}
+        }
         let mut source = raw.source;
         if source.is_some() && (place != At::Param(Place::Path) || !is_string) {
             self.error(
@@ -1098,6 +1132,27 @@ fn json_kind(ty: &Type) -> &'static str {
         Type::Array(_) => "array",
         Type::Map(_) | Type::Object(_) => "object",
     }
+}
+
+/// The word of a wire name that makes it look like a credential (`trustedDeviceJwt` → `jwt`).
+fn credential_word(wire: &str) -> Option<String> {
+    const WORDS: &[&str] = &[
+        "jwt",
+        "jwts",
+        "token",
+        "tokens",
+        "code",
+        "codes",
+        "key",
+        "keys",
+        "secret",
+        "secrets",
+        "password",
+        "passwords",
+    ];
+    names::words(wire)
+        .into_iter()
+        .find(|word| WORDS.contains(&word.as_str()))
 }
 
 /// Cargo's rule for feature names, kept to the ASCII subset.

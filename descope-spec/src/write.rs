@@ -135,6 +135,9 @@ fn field(f: &Field) -> String {
     if f.secret {
         o.key("secret", json(&true));
     }
+    if let Some(reason) = &f.not_secret {
+        o.key("not_secret", json(reason));
+    }
     if let Some(source) = f.source {
         o.key("source", json(source.as_str()));
     }
@@ -245,7 +248,8 @@ mod tests {
       ],
       "query": [
         { "name": "q", "rust_name": "query", "type": "array<int32>", "default": [], "docs": "Q." },
-        { "name": "URI", "type": "string", "required": true, "format": "email", "secret": true, "aliases": ["uri"], "docs": "U." }
+        { "name": "URI", "type": "string", "required": true, "format": "email", "secret": true, "aliases": ["uri"], "docs": "U." },
+        { "name": "keyId", "type": "string", "not_secret": "An ID.", "docs": "K." }
       ],
       "response": { "content": "text", "docs": "XML." }
     }
