@@ -405,7 +405,7 @@ async fn refresh_me_logout_and_revoked_tokens() {
         .await
         .expect("refresh");
     assert_eq!(refreshed.claims["sid"], session.claims["sid"]);
-    assert_eq!(refreshed.external_token, "ext-1");
+    assert_eq!(refreshed.external_token.expose_secret(), "ext-1");
     assert_eq!(refreshed.user.user_id, session.user.user_id);
 
     client.session().logout(&refresh).await.expect("logout");
@@ -698,6 +698,41 @@ async fn fail_on_conflict_and_foreign_login_ids() {
 }
 
 // ---- magic links ---------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_link_target_sent_as_uri_is_honoured() {
+    // The official Go, Node and Python SDKs send the link target as `URI`, the document (and
+    // descope-api) as `redirectUrl`: the emulator reads both.
+    let (emulator, _client) = start().await;
+    let raw = raw(&emulator);
+    for (path, login, field) in [
+        ("/v1/auth/magiclink/signup/email", "uri@example.com", "URI"),
+        (
+            "/v1/auth/enchantedlink/signup/email",
+            "uri2@example.com",
+            "URI",
+        ),
+        (
+            "/v1/auth/magiclink/signup/email",
+            "url@example.com",
+            "redirectUrl",
+        ),
+    ] {
+        let body = json!({ "loginId": login, field: "https://app.example.com/from-sdk" });
+        let reply = raw
+            .post(path, Some(&raw.project_auth()), &body.to_string())
+            .await;
+        assert_eq!(reply.status, 200, "{path} {field}: {:?}", reply.body);
+        let link = emulator
+            .last_message(login)
+            .and_then(|m| m.link)
+            .expect("a link");
+        assert!(
+            link.starts_with("https://app.example.com/from-sdk?"),
+            "{path} {field}: {link}"
+        );
+    }
+}
 
 #[tokio::test]
 async fn magic_links_share_the_machinery() {

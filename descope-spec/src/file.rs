@@ -287,7 +287,7 @@ impl Format {
 }
 
 /// A field of a body, query, path, shared object or inline reply.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     /// The wire name, verbatim (`addToLoginIDs`).
