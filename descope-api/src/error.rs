@@ -84,6 +84,14 @@ pub enum Error {
     /// The client is misconfigured.
     #[error("configuration error: {0}")]
     Config(String),
+
+    /// A batch call succeeded for some entries and failed for others (from a
+    /// [`PartialFailure`](crate::PartialFailure), which also holds the reply).
+    #[error("{failed} entries of the batch failed")]
+    PartialFailure {
+        /// How many entries failed.
+        failed: usize,
+    },
 }
 
 impl Error {
@@ -176,6 +184,10 @@ impl fmt::Debug for Error {
                 .field("reason", reason)
                 .finish(),
             Error::Config(message) => f.debug_tuple("Config").field(message).finish(),
+            Error::PartialFailure { failed } => f
+                .debug_struct("PartialFailure")
+                .field("failed", failed)
+                .finish(),
         }
     }
 }

@@ -57,6 +57,9 @@ fn type_def(def: &TypeDef, depth: usize) -> String {
         let items = variants.iter().map(variant).collect();
         o.key("enum", list(items, depth + 1));
     }
+    if !def.failures.is_empty() {
+        o.key("failures", compact(&Value::from(def.failures.clone())));
+    }
     o.block(depth)
 }
 
@@ -100,6 +103,9 @@ fn endpoint(e: &Endpoint, depth: usize) -> String {
         if let Some(docs) = &r.docs {
             ro.key("docs", json(docs));
         }
+        if !r.failures.is_empty() {
+            ro.key("failures", compact(&Value::from(r.failures.clone())));
+        }
         let text = match &r.fields {
             Some(fields) => {
                 ro.key("fields", field_list(fields, depth + 2));
@@ -108,6 +114,16 @@ fn endpoint(e: &Endpoint, depth: usize) -> String {
             None => ro.inline(),
         };
         o.key("response", text);
+    }
+    if let Some(paging) = &e.paging {
+        let mut po = Obj::default();
+        po.key("page", json(&paging.page));
+        po.key("limit", json(&paging.limit));
+        po.key("items", json(&paging.items));
+        if let Some(total) = &paging.total {
+            po.key("total", json(total));
+        }
+        o.key("paging", po.inline());
     }
     o.block(depth)
 }
