@@ -99,6 +99,24 @@ const CASES: &[(&str, &str, Option<&str>, Option<usize>)] = &[
         Some(13),
     ),
     (
+        "unmarked_secret",
+        "field `trustedDeviceJwt` looks like a credential (`jwt`): mark it `secret: true`",
+        Some("otp.update_email.response.fields.trustedDeviceJwt"),
+        Some(20),
+    ),
+    (
+        "bad_paging",
+        "paging limit `text` must be an integer",
+        Some("otp.update_email.paging.limit"),
+        Some(14),
+    ),
+    (
+        "bad_failures",
+        "failure field `failedCount` must be an array or a map",
+        Some("otp.update_email.response.failures.failedCount"),
+        Some(19),
+    ),
+    (
         "empty_docs",
         "field `loginId` has empty `docs`; describe it in your own words",
         Some("otp.update_email.body.loginId.docs"),

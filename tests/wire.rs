@@ -91,6 +91,54 @@ async fn a_session_reply_decodes_typed_and_its_refresh_jwt_authorizes_the_next_c
 }
 
 #[tokio::test]
+async fn identity_provider_attributes_decode_as_maps() {
+    let (server, client) = setup().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "sessionJwt": "s.jwt",
+            "idpResponse": {
+                "idpSAMLAttributes": {"email": ["ann@example.com"], "dept": "R&D"},
+                "idpOIDCClaims": {"sub": "G-1", "email_verified": true},
+                "samlResponse": "PHNhbWw+c2VjcmV0PC9zYW1sPg=="
+            }
+        })))
+        .mount(&server)
+        .await;
+    let session = client.sso().exchange("code-1").await.expect("reply");
+    let idp = &session.idp_response;
+    assert_eq!(idp.idp_saml_attributes["dept"], json!("R&D"));
+    assert_eq!(
+        idp.idp_saml_attributes["email"][0],
+        json!("ann@example.com")
+    );
+    assert_eq!(idp.idp_oidc_claims["email_verified"], json!(true));
+    assert!(
+        !format!("{idp:?}").contains("PHNhbWw"),
+        "the SAML response is secret"
+    );
+}
+
+#[tokio::test]
+async fn adding_a_passkey_with_mfa_replies_with_a_session() {
+    let (server, client) = setup().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/auth/webauthn/update/finish"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "jwt": {"sessionJwt": "mfa.session", "claims": {"amr": ["otp", "webauthn"]}}
+        })))
+        .mount(&server)
+        .await;
+    let reply = client
+        .webauthn()
+        .finish_add_device("T1", "{}")
+        .await
+        .expect("reply");
+    let session = reply.jwt.session_jwt.expect("a session JWT");
+    assert_eq!(session.expose_secret(), "mfa.session");
+    assert_eq!(reply.jwt.claims["amr"], json!(["otp", "webauthn"]));
+}
+
+#[tokio::test]
 async fn urls_decode_typed_and_an_empty_one_is_none() {
     let page = "https://accounts.google.com/o/oauth2/v2/auth?client_id=abc&state=xyz";
     let (server, client) = setup().await;

@@ -16,22 +16,43 @@ const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The Descope API base URL for a project, as the official SDKs derive it:
 /// project IDs of 32 or more characters encode their region in characters
-/// 1 to 4, which select `https://api.<region>.descope.com`; shorter IDs use
-/// `https://api.descope.com`.
+/// 1 to 4, which select `https://api.<region>.descope.com`; shorter IDs, and
+/// anything that is not a project ID (only ASCII letters and digits are),
+/// use `https://api.descope.com`.
 ///
 /// ```
 /// use descope_api::default_base_url;
 /// assert_eq!(default_base_url("P2abcdXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"), "https://api.2abc.descope.com");
 /// assert_eq!(default_base_url("P123"), "https://api.descope.com");
+/// assert_eq!(default_base_url("Pai/xXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"), "https://api.descope.com");
 /// ```
 pub fn default_base_url(project_id: &str) -> String {
-    if project_id.chars().count() >= 32 {
-        let region: String = project_id.chars().skip(1).take(4).collect();
-        format!("https://api.{region}.descope.com")
+    if project_id.len() >= 32 && is_project_id(project_id) {
+        format!("https://api.{}.descope.com", &project_id[1..5])
     } else {
         "https://api.descope.com".to_owned()
     }
 }
+
+/// Whether `id` has the shape of a Descope project ID: ASCII letters and digits only.
+fn is_project_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// Headers the SDK sets itself, or that HTTP owns: a default header may not replace them.
+const RESERVED_HEADERS: &[&str] = &[
+    "authorization",
+    "connection",
+    "content-length",
+    "content-type",
+    "host",
+    "te",
+    "transfer-encoding",
+    "upgrade",
+    "x-descope-project-id",
+    "x-descope-sdk-name",
+    "x-descope-sdk-version",
+];
 
 /// A handle to the Descope API for one project.
 ///
@@ -173,6 +194,19 @@ pub struct ClientBuilder {
     headers: Vec<(String, String)>,
     retry_policy: RetryPolicy,
     max_response_size: usize,
+    proxy: Proxy,
+}
+
+/// Where requests go on their way to Descope.
+#[derive(Clone, Debug, Default)]
+enum Proxy {
+    /// reqwest's default: `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY`.
+    #[default]
+    FromEnvironment,
+    /// Through this proxy.
+    Url(String),
+    /// Straight to the server, whatever the environment says.
+    None,
 }
 
 impl ClientBuilder {
@@ -188,6 +222,7 @@ impl ClientBuilder {
             headers: Vec::new(),
             retry_policy: RetryPolicy::default(),
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            proxy: Proxy::default(),
         }
     }
 
@@ -262,7 +297,33 @@ impl ClientBuilder {
         self
     }
 
-    /// Adds a header sent with every request. Invalid names or values make
+    /// Sends every request through the proxy at `url` (`http://`, `https://` or
+    /// `socks5://` where reqwest supports it), instead of the one the
+    /// environment names.
+    ///
+    /// By default the environment decides, as with reqwest: `HTTPS_PROXY` (for
+    /// the `https://` Descope API), `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`.
+    /// Through a proxy, an `https://` request is tunnelled (`CONNECT`): the
+    /// proxy sees the host, not the `Authorization` header. A plain `http://`
+    /// base URL sends every header, credentials included, to the proxy.
+    #[must_use]
+    pub fn proxy(mut self, url: impl Into<String>) -> ClientBuilder {
+        self.proxy = Proxy::Url(url.into());
+        self
+    }
+
+    /// Connects straight to the server, ignoring `HTTP_PROXY`, `HTTPS_PROXY`
+    /// and the other proxy variables.
+    #[must_use]
+    pub fn no_proxy(mut self) -> ClientBuilder {
+        self.proxy = Proxy::None;
+        self
+    }
+
+    /// Adds a header sent with every request. Invalid names or values, and
+    /// the headers the SDK or HTTP itself sets (`Authorization`,
+    /// `Content-Type`, `Content-Length`, `Host`, `Transfer-Encoding`,
+    /// `Connection`, the `x-descope-*` SDK headers), make
     /// [`build`](Self::build) fail.
     #[must_use]
     pub fn default_header(
@@ -283,20 +344,18 @@ impl ClientBuilder {
         if project_id.trim().is_empty() {
             return Err(Error::Config("project ID must not be empty".to_owned()));
         }
+        if !is_project_id(&project_id) {
+            return Err(Error::Config(
+                "project ID must be ASCII letters and digits only, as Descope issues them \
+                 (no spaces, `:` or other characters)"
+                    .to_owned(),
+            ));
+        }
         let base_url = match self.base_url {
             Some(url) => url.trim().trim_end_matches('/').to_owned(),
             None => default_base_url(&project_id),
         };
-        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-            return Err(Error::Config(format!(
-                "base URL must start with http:// or https://, got {base_url:?}"
-            )));
-        }
-        if let Err(err) = reqwest::Url::parse(&base_url) {
-            return Err(Error::Config(format!(
-                "invalid base URL {base_url:?}: {err}"
-            )));
-        }
+        check_base_url(&base_url)?;
         let headers = default_headers(&project_id, &self.headers)?;
         let mut project_authorization =
             HeaderValue::from_maybe_shared(bytes::Bytes::from(format!("Bearer {project_id}")))
@@ -312,10 +371,21 @@ impl ClientBuilder {
         let _ = rustls::crypto::ring::default_provider().install_default();
         // The per-attempt timeout is applied by the transport, which also
         // caps it by the retry policy's deadline.
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
-            .default_headers(headers)
+            .default_headers(headers);
+        match &self.proxy {
+            Proxy::FromEnvironment => {}
+            Proxy::None => http = http.no_proxy(),
+            Proxy::Url(url) => {
+                // The proxy URL may carry credentials: keep it out of the message.
+                let proxy = reqwest::Proxy::all(url.as_str())
+                    .map_err(|_| Error::Config("invalid proxy URL".to_owned()))?;
+                http = http.proxy(proxy);
+            }
+        }
+        let http = http
             .build()
             .map_err(|err| Error::Config(format!("could not build the HTTP client: {err}")))?;
         Ok(Client {
@@ -331,6 +401,32 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// A base URL is a scheme, a host, an optional port and an optional path: nothing that would
+/// change where calls go (a query or fragment) or add credentials (`user:password@`).
+fn check_base_url(base_url: &str) -> Result<(), Error> {
+    let config = |message: &str| Err(Error::Config(message.to_owned()));
+    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+        return config("base URL must start with http:// or https://");
+    }
+    let url = match reqwest::Url::parse(base_url) {
+        Ok(url) => url,
+        Err(err) => return Err(Error::Config(format!("invalid base URL: {err}"))),
+    };
+    if !url.username().is_empty() || url.password().is_some() {
+        return config(
+            "base URL must not carry credentials (`user:password@`): the SDK sends its own \
+             Authorization header",
+        );
+    }
+    if url.query().is_some() {
+        return config("base URL must not have a query (`?…`): every call's path goes after it");
+    }
+    if url.fragment().is_some() {
+        return config("base URL must not have a fragment (`#…`)");
+    }
+    Ok(())
 }
 
 fn default_headers(project_id: &str, custom: &[(String, String)]) -> Result<HeaderMap, Error> {
@@ -352,6 +448,11 @@ fn default_headers(project_id: &str, custom: &[(String, String)]) -> Result<Head
     for (name, value) in custom {
         let header_name = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| Error::Config(format!("invalid default header name {name:?}")))?;
+        if RESERVED_HEADERS.contains(&header_name.as_str()) {
+            return Err(Error::Config(format!(
+                "default header {name:?} is set by the SDK or by HTTP itself; it cannot be replaced"
+            )));
+        }
         let header_value = HeaderValue::from_str(value)
             .map_err(|_| Error::Config(format!("invalid value for default header {name:?}")))?;
         headers.insert(header_name, header_value);
@@ -364,14 +465,36 @@ impl fmt::Debug for ClientBuilder {
         let header_names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
         f.debug_struct("ClientBuilder")
             .field("project_id", &self.project_id)
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(redact_userinfo))
             .field("management_key", &self.management_key)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("default_headers", &header_names)
             .field("retry_policy", &self.retry_policy)
             .field("max_response_size", &self.max_response_size)
+            .field(
+                "proxy",
+                &match &self.proxy {
+                    Proxy::FromEnvironment => "from the environment".to_owned(),
+                    Proxy::None => "none".to_owned(),
+                    Proxy::Url(url) => redact_userinfo(url),
+                },
+            )
             .finish()
+    }
+}
+
+/// `scheme://user:password@host…` → `scheme://***@host…`, for `Debug`.
+fn redact_userinfo(url: &str) -> String {
+    let Some(scheme) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let authority_end = url[scheme..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| scheme + i);
+    match url[scheme..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..scheme], &url[scheme + at..]),
+        None => url.to_owned(),
     }
 }
 
@@ -470,6 +593,102 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, Error::Config(_)));
         assert!(!err.to_string().contains("bad\nvalue"));
+    }
+
+    #[test]
+    fn project_ids_are_letters_and_digits() {
+        for bad in [
+            "P2 probe", " P2probe", "P2probe ", "P2:probe", "P2prøbe", "Pai/x",
+        ] {
+            let err = Client::new(bad).unwrap_err();
+            assert!(matches!(err, Error::Config(_)), "{bad:?}");
+        }
+        assert!(Client::new("P2probe").is_ok());
+        // The region comes only from a valid ID.
+        assert_eq!(
+            default_base_url(&format!("Pai/x{}", "X".repeat(30))),
+            "https://api.descope.com"
+        );
+        assert_eq!(
+            default_base_url(&format!("P{}", "é".repeat(20))),
+            "https://api.descope.com"
+        );
+    }
+
+    #[test]
+    fn base_urls_refuse_queries_fragments_and_credentials() {
+        for (url, what) in [
+            ("http://h?tenant=a", "query"),
+            ("http://h/#x", "fragment"),
+            ("http://user:s3cret-pw@h", "credentials"),
+            ("http://user@h", "credentials"),
+        ] {
+            let err = Client::builder("P1").base_url(url).build().unwrap_err();
+            let shown = err.to_string();
+            assert!(shown.contains(what), "{url}: {shown}");
+            assert!(!shown.contains("s3cret-pw"), "{shown}");
+        }
+        let builder = Client::builder("P1")
+            .base_url("http://user:s3cret-pw@h/x@y")
+            .proxy("http://me:pr0xy-pw@proxy:3128");
+        let shown = format!("{builder:?}");
+        assert!(
+            !shown.contains("s3cret-pw") && !shown.contains("pr0xy-pw"),
+            "{shown}"
+        );
+        assert!(shown.contains("http://***@h/x@y"), "{shown}");
+        assert!(
+            Client::builder("P1")
+                .base_url("http://127.0.0.1:8080/api/")
+                .build()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn reserved_headers_are_refused() {
+        for name in [
+            "content-length",
+            "Host",
+            "authorization",
+            "Transfer-Encoding",
+            "content-type",
+            "x-descope-project-id",
+        ] {
+            let err = Client::builder("P1")
+                .default_header(name, "1")
+                .build()
+                .unwrap_err();
+            assert!(matches!(err, Error::Config(_)), "{name}");
+        }
+        assert!(
+            Client::builder("P1")
+                .default_header("x-tenant", "a")
+                .build()
+                .is_ok()
+        );
+        assert!(
+            Client::builder("P1")
+                .default_header("user-agent", "mine/1")
+                .build()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn proxies() {
+        assert!(
+            Client::builder("P1")
+                .proxy("http://127.0.0.1:3128")
+                .build()
+                .is_ok()
+        );
+        assert!(Client::builder("P1").no_proxy().build().is_ok());
+        let err = Client::builder("P1")
+            .proxy("::not a url")
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{err:?}");
     }
 
     #[test]

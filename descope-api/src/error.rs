@@ -84,6 +84,14 @@ pub enum Error {
     /// The client is misconfigured.
     #[error("configuration error: {0}")]
     Config(String),
+
+    /// A batch call succeeded for some entries and failed for others (from a
+    /// [`PartialFailure`](crate::PartialFailure), which also holds the reply).
+    #[error("{failed} entries of the batch failed")]
+    PartialFailure {
+        /// How many entries failed.
+        failed: usize,
+    },
 }
 
 impl Error {
@@ -176,6 +184,10 @@ impl fmt::Debug for Error {
                 .field("reason", reason)
                 .finish(),
             Error::Config(message) => f.debug_tuple("Config").field(message).finish(),
+            Error::PartialFailure { failed } => f
+                .debug_struct("PartialFailure")
+                .field("failed", failed)
+                .finish(),
         }
     }
 }
@@ -287,12 +299,34 @@ pub struct ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Descope API error {} (HTTP {})", self.code, self.status)?;
-        let mut sep = ": ";
-        for part in [&self.description, &self.message] {
-            if !part.is_empty() {
-                write!(f, "{sep}{part}")?;
-                sep = ": ";
+        write!(
+            f,
+            "Descope API error {} (HTTP {})",
+            Escaped(&self.code),
+            self.status
+        )?;
+        if !self.description.is_empty() {
+            write!(f, ": {}", Escaped(&self.description))?;
+        }
+        if !self.message.is_empty() && self.message != self.description {
+            write!(f, ": {}", Escaped(&self.message))?;
+        }
+        Ok(())
+    }
+}
+
+/// Server text shown with its control characters escaped (`\n`, `\u{1b}`), so a reply cannot
+/// forge log lines or drive a terminal.
+pub(crate) struct Escaped<'a>(pub(crate) &'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write as _;
+        for c in self.0.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                f.write_char(c)?;
             }
         }
         Ok(())
@@ -301,12 +335,12 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// `": <body>"`, or nothing for an empty body.
+/// `": <body>"` (control characters escaped), or nothing for an empty body.
 fn excerpt_suffix(body: &str) -> String {
     if body.trim().is_empty() {
         String::new()
     } else {
-        format!(": {body}")
+        format!(": {}", Escaped(body))
     }
 }
 
@@ -398,6 +432,31 @@ mod tests {
         );
         assert_eq!(err.status(), Some(200));
         assert!(!err.is_redirect());
+    }
+
+    #[test]
+    fn server_text_is_escaped_and_not_repeated() {
+        let err = Error::Api(ApiError {
+            description: "Bad\nline\u{1b}[2J".into(),
+            message: "Bad\nline\u{1b}[2J".into(),
+            ..api()
+        });
+        let shown = err.to_string();
+        assert_eq!(
+            shown,
+            "Descope API error E061102 (HTTP 400): Bad\\nline\\u{1b}[2J"
+        );
+        assert!(!shown.contains('\n') && !shown.contains('\u{1b}'));
+        let err = Error::Http {
+            status: 500,
+            body: "oops\r\nX-Forged: 1".into(),
+            retry_after: None,
+        };
+        assert_eq!(
+            err.to_string(),
+            "Descope API returned HTTP 500: oops\\r\\nX-Forged: 1"
+        );
+        assert_eq!(Escaped("tab\there é").to_string(), "tab\\there é");
     }
 
     #[test]

@@ -53,6 +53,7 @@ mod client;
 mod codec;
 mod credentials;
 mod error;
+mod paging;
 pub mod reliability;
 mod request;
 mod retry;
@@ -67,6 +68,7 @@ pub use client::{Client, ClientBuilder, ManagementClient, default_base_url};
 pub use credentials::{AccessKey, ManagementKey, RefreshJwt, Secret, SessionJwt};
 pub use descope_macros::generate;
 pub use error::{ApiError, DecodeError, Error};
+pub use paging::{Paged, Pages, PartialFailure};
 pub use request::{Configured, RequestExt, ResponseFuture};
 pub use retry::RetryPolicy;
 /// An absolute URL, as redirect-style endpoints return it (re-exported from the `url` crate).

@@ -9,9 +9,11 @@ pub use crate::codec::read::{
 };
 pub use crate::codec::write::{Emit, JsonWriter, Query};
 pub use crate::error::DecodeError;
+pub use crate::paging::{page_i32, partial_failure};
 pub use crate::request::{Call, Credential, Decode, Encoder, Endpoint, Method, Request, send};
 pub use crate::{
-    AccessKey, Client, Error, ManagementClient, RefreshJwt, ResponseFuture, Secret, SessionJwt, Url,
+    AccessKey, Client, Error, ManagementClient, Paged, Pages, PartialFailure, RefreshJwt,
+    ResponseFuture, Secret, SessionJwt, Url,
 };
 
 /// The result of a call.

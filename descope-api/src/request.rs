@@ -495,6 +495,25 @@ mod tests {
         ));
         let call = Call::project(&client, &VERIFY);
         assert_eq!(call.authorization.unwrap().to_str().unwrap(), "Bearer P123");
+        for key in ["", "  "] {
+            let management = client.with_management_key(crate::ManagementKey::new(key));
+            let call = Call::management(&management, &VERIFY);
+            assert!(matches!(
+                call.refusal(),
+                Some(Error::InvalidArgument {
+                    field: "managementKey",
+                    ..
+                })
+            ));
+        }
+        let call = Call::access_key(&client, &VERIFY, &AccessKey::new(""));
+        assert!(matches!(
+            call.refusal(),
+            Some(Error::InvalidArgument {
+                field: "accessKey",
+                ..
+            })
+        ));
         let call = Call::none(&client, &VERIFY);
         assert!(call.authorization.is_none());
     }

@@ -145,10 +145,7 @@ async fn with_retries(
         attempt += 1;
         span.record("attempt", attempt);
         let attempt_started = Instant::now();
-        let allowed = deadline.map_or(timeout, |end| {
-            timeout.min(end.saturating_duration_since(attempt_started))
-        });
-        let outcome = match timeout_at(attempt_started, allowed) {
+        let outcome = match attempt_end(attempt_started, timeout, deadline) {
             Some(end) => match tokio::time::timeout_at(end, attempt_once(client, prepared)).await {
                 Ok(outcome) => outcome,
                 Err(_elapsed) => Err(Failure::from(Error::Timeout)),
@@ -169,22 +166,36 @@ async fn with_retries(
             }
         };
         let delay = cause.and_then(|cause| policy.delay_before(attempt - 1, cause));
-        let wake = delay.and_then(|delay| Instant::now().checked_add(delay).map(|at| (delay, at)));
-        match wake {
-            Some((delay, at)) if deadline.is_none_or(|end| at < end) => {
-                tracing::debug!(attempt, delay_ms = millis(delay), "descope retry");
+        match delay.and_then(|delay| retry_at(Instant::now(), delay, deadline)) {
+            Some(at) => {
+                tracing::debug!(
+                    attempt,
+                    delay_ms = millis(delay.unwrap_or_default()),
+                    "descope retry"
+                );
                 tokio::time::sleep_until(at).await;
             }
-            _ => break outcome,
+            None => break outcome,
         }
     };
     span.record("latency_ms", millis(started.elapsed()));
     outcome.map_err(|failure| failure.error)
 }
 
-/// When an attempt started at `start` and allowed `allowed` must end, if representable.
-fn timeout_at(start: Instant, allowed: Duration) -> Option<Instant> {
-    start.checked_add(allowed)
+/// When an attempt started at `start` must end: after `timeout`, and not after the call's
+/// `deadline`; `None` when neither can be represented (no limit). Never panics.
+fn attempt_end(start: Instant, timeout: Duration, deadline: Option<Instant>) -> Option<Instant> {
+    match (start.checked_add(timeout), deadline) {
+        (Some(end), Some(deadline)) => Some(end.min(deadline)),
+        (end, deadline) => end.or(deadline),
+    }
+}
+
+/// When to retry after waiting `delay` from `now`, or `None` to give up: the wait cannot be
+/// represented, or would end at or after the deadline. Never panics.
+fn retry_at(now: Instant, delay: Duration, deadline: Option<Instant>) -> Option<Instant> {
+    let at = now.checked_add(delay)?;
+    deadline.is_none_or(|end| at < end).then_some(at)
 }
 
 fn millis(duration: Duration) -> u64 {
@@ -252,25 +263,21 @@ fn transport_error(err: reqwest::Error) -> Error {
     }
 }
 
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ErrorBody {
-    error_code: Option<String>,
-    error_description: Option<String>,
-    error_message: Option<String>,
-}
-
+/// A non-2xx reply: [`Error::Api`] whenever the body is a JSON object whose `errorCode` is a
+/// non-empty string (whatever the other fields hold), [`Error::Http`] otherwise.
 fn status_error(status: u16, retry_after: Option<u64>, body: &[u8]) -> Error {
-    match serde_json::from_slice::<ErrorBody>(body) {
-        Ok(ErrorBody {
-            error_code: Some(code),
-            error_description,
-            error_message,
-        }) if !code.is_empty() => Error::Api(ApiError {
+    let object = serde_json::from_slice::<serde_json::Value>(body).ok();
+    let field = |name: &str| match object.as_ref().and_then(|o| o.get(name)) {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(text)) => text.clone(),
+        Some(other) => other.to_string(),
+    };
+    match object.as_ref().and_then(|o| o.get("errorCode")) {
+        Some(serde_json::Value::String(code)) if !code.is_empty() => Error::Api(ApiError {
             status,
-            code,
-            description: error_description.unwrap_or_default(),
-            message: error_message.unwrap_or_default(),
+            code: code.clone(),
+            description: field("errorDescription"),
+            message: field("errorMessage"),
             retry_after,
         }),
         _ => Error::Http {

@@ -330,3 +330,117 @@ async fn refused_connection_is_transport_error() {
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(!format!("{err} {err:?}").contains("secret-query"));
 }
+
+#[test]
+fn the_error_code_survives_odd_fields() {
+    let err = super::status_error(
+        400,
+        None,
+        br#"{"errorCode":"E011001","errorDescription":17}"#,
+    );
+    assert_eq!(err.code(), Some("E011001"));
+    assert_eq!(err.api_error().unwrap().description, "17");
+    let err = super::status_error(400, None, br#"{"errorCode":"E1","errorMessage":["a"]}"#);
+    assert_eq!(err.api_error().unwrap().message, r#"["a"]"#);
+    for body in [
+        &br#"{"errorCode":17}"#[..],
+        br#"{"errorCode":""}"#,
+        br#"["errorCode"]"#,
+        b"not json",
+    ] {
+        let err = super::status_error(400, None, body);
+        assert!(matches!(err, Error::Http { status: 400, .. }), "{err:?}");
+    }
+}
+
+mod durations {
+    //! No duration, however large, makes a call panic: the timing arithmetic saturates, and a
+    //! limit too far away to represent is no limit.
+
+    use proptest::prelude::*;
+    use tokio::time::Instant;
+
+    use super::super::{attempt_end, retry_at};
+    use crate::RetryPolicy;
+    use crate::retry::Cause;
+    use std::time::Duration;
+
+    /// Durations from zero to `Duration::MAX`, the edges often.
+    fn duration() -> impl Strategy<Value = Duration> {
+        prop_oneof![
+            Just(Duration::ZERO),
+            Just(Duration::MAX),
+            Just(Duration::from_secs(u64::MAX)),
+            Just(Duration::new(u64::MAX, 999_999_999)),
+            (0u64..=u64::MAX, 0u32..1_000_000_000).prop_map(|(s, n)| Duration::new(s, n)),
+            (0u64..10_000).prop_map(Duration::from_millis),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        #[test]
+        fn timing_never_panics(
+            timeout in duration(),
+            cap in duration(),
+            delay in duration(),
+            elapsed in duration(),
+        ) {
+            let start = Instant::now();
+            let deadline = start.checked_add(cap);
+            if let Some(end) = attempt_end(start, timeout, deadline) {
+                prop_assert!(end >= start);
+                prop_assert!(deadline.is_none_or(|d| end <= d));
+            }
+            let now = start.checked_add(elapsed).unwrap_or(start);
+            if let Some(at) = retry_at(now, delay, deadline) {
+                prop_assert!(deadline.is_none_or(|d| at < d));
+            }
+        }
+
+        #[test]
+        fn policies_never_panic(
+            delays in proptest::collection::vec(duration(), 0..5),
+            limit in duration(),
+            deadline in duration(),
+            retry in 0usize..8,
+            status in 100u16..600,
+            retry_after in proptest::option::of(0u64..=u64::MAX),
+        ) {
+            let policy = RetryPolicy::default()
+                .with_delays(delays)
+                .retry_429_up_to(limit)
+                .with_deadline(deadline);
+            let _ = policy.delay_before(retry, Cause::Status(status, retry_after));
+            let _ = policy.delay_before(retry, Cause::Status(429, retry_after));
+            let _ = policy.delay_before(retry, Cause::Connect);
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_largest_durations_and_retry_after_do_not_panic() {
+    let (base_url, _server) = serve_once(reply(
+        "429 Too Many Requests",
+        "Retry-After: 18446744073709551615\r\n",
+        r#"{"errorCode":"E130429"}"#,
+    ))
+    .await;
+    let client = Client::builder("P123")
+        .base_url(&base_url)
+        .timeout(Duration::MAX)
+        .connect_timeout(Duration::MAX)
+        .retry_policy(
+            crate::RetryPolicy::default()
+                .retry_429_up_to(Duration::MAX)
+                .with_deadline(Duration::MAX),
+        )
+        .build()
+        .unwrap();
+    let err = __private::send(request(&client, Credential::Project, Method::Post, "x"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("E130429"));
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(u64::MAX)));
+}

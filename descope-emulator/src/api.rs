@@ -468,7 +468,7 @@ mod tests {
         assert_eq!(err.code, Code::ValidationFailure);
         assert_eq!(
             err.message,
-            "unknown delivery method `fax` in the path: expected one of email, sms, voice, im"
+            "unknown delivery method `fax` in the path: expected one of email, sms, voice, im, whatsapp"
         );
         let err = api.route("GET", "/v1/auth/otp/verify/sms").err().unwrap();
         assert_eq!(err.code, Code::UnknownOperation);

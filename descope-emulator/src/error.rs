@@ -39,6 +39,11 @@ pub enum Code {
     /// used, or expired).
     WrongCode,
     /// `E061103` (429): too many wrong codes; send a new one.
+    ///
+    /// No official SDK's source or tests pins the status Descope sends with this code; every
+    /// SDK keeps the code (Python's `RateLimitException` for any 429 carries it too), so callers
+    /// tell it by its code. 429 is what verification services use for spent attempts, so it
+    /// stays; Descope's own rate limit is `E130429` with `Retry-After`, which this is not.
     TooManyAttempts,
     /// `E062503` (401): the enchanted link was not verified yet; poll again.
     EnchantedLinkPending,

@@ -64,20 +64,20 @@ const OPERATIONS: &[(&str, Handler)] = &[
     ("auth.magic_link.sign_up_email", |cx, s| {
         cx.sign_up(s, Channel::Email, Delivery::Link)
     }),
-    ("auth.magic_link.sign_up_sms", |cx, s| {
-        cx.sign_up(s, Channel::Sms, Delivery::Link)
+    ("auth.magic_link.sign_up_phone", |cx, s| {
+        cx.sign_up(s, cx.method()?, Delivery::Link)
     }),
     ("auth.magic_link.sign_in_email", |cx, s| {
         cx.sign_in(s, Channel::Email, Delivery::Link)
     }),
-    ("auth.magic_link.sign_in_sms", |cx, s| {
-        cx.sign_in(s, Channel::Sms, Delivery::Link)
+    ("auth.magic_link.sign_in_phone", |cx, s| {
+        cx.sign_in(s, cx.method()?, Delivery::Link)
     }),
     ("auth.magic_link.sign_up_or_in_email", |cx, s| {
         cx.sign_up_or_in(s, Channel::Email, Delivery::Link)
     }),
-    ("auth.magic_link.sign_up_or_in_sms", |cx, s| {
-        cx.sign_up_or_in(s, Channel::Sms, Delivery::Link)
+    ("auth.magic_link.sign_up_or_in_phone", |cx, s| {
+        cx.sign_up_or_in(s, cx.method()?, Delivery::Link)
     }),
     ("auth.magic_link.verify", |cx, s| {
         cx.verify_link(s, Delivery::Link)
@@ -85,8 +85,8 @@ const OPERATIONS: &[(&str, Handler)] = &[
     ("auth.magic_link.update_email", |cx, s| {
         cx.update(s, Channel::Email, Delivery::Link)
     }),
-    ("auth.magic_link.update_phone_sms", |cx, s| {
-        cx.update(s, Channel::Sms, Delivery::Link)
+    ("auth.magic_link.update_phone", |cx, s| {
+        cx.update(s, cx.method()?, Delivery::Link)
     }),
     ("auth.enchanted_link.sign_up_email", |cx, s| {
         cx.sign_up(s, Channel::Email, Delivery::Enchanted)
@@ -110,6 +110,7 @@ const OPERATIONS: &[(&str, Handler)] = &[
     ("auth.session.try_refresh", |cx, s| cx.try_refresh(s)),
     ("auth.session.me", |cx, s| cx.me(s)),
     ("auth.session.me_history", |cx, s| cx.me_history(s)),
+    ("auth.session.me_tenants", |cx, s| cx.me_tenants(s)),
     ("auth.session.select_tenant", |cx, s| cx.select_tenant(s)),
     ("auth.session.logout", |cx, s| cx.logout(s, false)),
     ("auth.session.logout_all", |cx, s| cx.logout(s, true)),
@@ -728,6 +729,41 @@ impl Cx<'_> {
             })
             .collect();
         Ok(Value::Array(entries))
+    }
+
+    fn me_tenants(&self, state: &mut State) -> Result<Value, Fail> {
+        let token = self.refresh_token()?;
+        let dct = self.flag("dct");
+        let ids: Option<Vec<&str>> = self
+            .req
+            .body
+            .get("ids")
+            .and_then(Value::as_array)
+            .map(|ids| ids.iter().filter_map(Value::as_str).collect());
+        if dct && ids.is_some() {
+            return fail(
+                Code::InvalidArgument,
+                "ask for the current tenant (`dct`) or for tenant IDs (`ids`), not both",
+            );
+        }
+        let current = state.session(&token.sid).and_then(|s| s.tenant.clone());
+        let Some(user) = state.user(&token.user_id) else {
+            return fail(
+                Code::InvalidToken,
+                "the refresh JWT's user no longer exists",
+            );
+        };
+        let tenants: Vec<Value> = user
+            .tenants
+            .iter()
+            .filter(|t| match (&ids, dct) {
+                (Some(ids), _) => ids.contains(&t.tenant_id.as_str()),
+                (None, true) => current.as_deref() == Some(t.tenant_id.as_str()),
+                (None, false) => true,
+            })
+            .map(|t| json!({ "id": t.tenant_id, "name": t.tenant_name, "customAttributes": {} }))
+            .collect();
+        Ok(json!({ "tenants": tenants }))
     }
 
     fn select_tenant(&self, state: &mut State) -> Result<Value, Fail> {

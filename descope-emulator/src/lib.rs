@@ -31,11 +31,13 @@
 //!
 //! # What it implements
 //!
-//! In memory: OTP sign-up, sign-in and sign-up-or-in by email, SMS, voice and instant message,
+//! In memory: OTP sign-up, sign-in and sign-up-or-in by email, SMS, voice, instant message and
+//! WhatsApp,
 //! and verify; updating a signed-in user's email or phone (with `addToLoginIDs`,
 //! `onMergeUseExisting` and `failOnConflict`); the same flows by magic link, and by enchanted
 //! link (verify the link, then collect the session with its pending reference); refresh,
-//! try-refresh, me, sign-in history, tenant selection, logout, logout everywhere, session
+//! try-refresh, me, sign-in history, the user's tenants, tenant selection, logout, logout
+//! everywhere, session
 //! validation, and the JWKS at `/v2/keys/{projectId}` and `/v1/keys/{projectId}`. The full list
 //! is [`Emulator::implemented_operations`].
 //!

@@ -65,16 +65,19 @@ pub enum Channel {
     Voice,
     /// Instant message (WhatsApp and similar).
     Im,
+    /// WhatsApp, as the official SDKs name it.
+    Whatsapp,
 }
 
 impl Channel {
-    /// The delivery method as it appears in paths: `email`, `sms`, `voice`, `im`.
+    /// The delivery method as it appears in paths: `email`, `sms`, `voice`, `im`, `whatsapp`.
     pub fn as_str(self) -> &'static str {
         match self {
             Channel::Email => "email",
             Channel::Sms => "sms",
             Channel::Voice => "voice",
             Channel::Im => "im",
+            Channel::Whatsapp => "whatsapp",
         }
     }
 
@@ -85,6 +88,7 @@ impl Channel {
             "sms" => Channel::Sms,
             "voice" => Channel::Voice,
             "im" => Channel::Im,
+            "whatsapp" => Channel::Whatsapp,
             _ => return None,
         })
     }

@@ -96,7 +96,7 @@ async fn bodies_and_paths_are_checked_against_the_spec() {
     let reply = post("/v1/auth/otp/signup/fax", r#"{"loginId":"a@b.co"}"#).await;
     assert_eq!(
         reply.error("E011003", 400),
-        "unknown phone method `fax` in the path: expected one of sms, voice, im"
+        "unknown phone method `fax` in the path: expected one of sms, voice, im, whatsapp"
     );
     let reply = post(
         "/v1/auth/otp/verify/pigeon",
@@ -105,7 +105,7 @@ async fn bodies_and_paths_are_checked_against_the_spec() {
     .await;
     assert_eq!(
         reply.error("E011003", 400),
-        "unknown delivery method `pigeon` in the path: expected one of email, sms, voice, im"
+        "unknown delivery method `pigeon` in the path: expected one of email, sms, voice, im, whatsapp"
     );
     let reply = post(
         "/v1/auth/otp/signup/email",

@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use descope_api::auth::types::{DeliveryMethod, LoginOptions, PhoneMethod, SignUpUser};
+use descope_api::auth::types::{
+    DeliveryMethod, LinkPhoneMethod, LoginOptions, PhoneMethod, SignUpUser,
+};
 use descope_emulator::{Channel, Emulator, Limits, NewUser, Purpose};
 use serde_json::{Value, json};
 
@@ -205,6 +207,7 @@ async fn sign_in_over_every_channel() {
         (DeliveryMethod::Sms, Channel::Sms, "+1********00"),
         (DeliveryMethod::Voice, Channel::Voice, "+1********00"),
         (DeliveryMethod::Im, Channel::Im, "+1********00"),
+        (DeliveryMethod::Whatsapp, Channel::Whatsapp, "+1********00"),
     ] {
         let sent = client
             .otp()
@@ -405,7 +408,7 @@ async fn refresh_me_logout_and_revoked_tokens() {
         .await
         .expect("refresh");
     assert_eq!(refreshed.claims["sid"], session.claims["sid"]);
-    assert_eq!(refreshed.external_token, "ext-1");
+    assert_eq!(refreshed.external_token.expose_secret(), "ext-1");
     assert_eq!(refreshed.user.user_id, session.user.user_id);
 
     client.session().logout(&refresh).await.expect("logout");
@@ -501,6 +504,62 @@ async fn validate_and_session_expiry() {
         client.session().refresh(&refresh_of(&session)).await,
         "E014004",
         401,
+    );
+}
+
+#[tokio::test]
+async fn me_tenants_lists_all_the_current_or_the_chosen_tenants() {
+    let (emulator, client) = start().await;
+    emulator
+        .seed_user(
+            NewUser::new("ann@example.com")
+                .tenant("T1", ["viewer"])
+                .tenant("T2", ["admin"]),
+        )
+        .expect("seed");
+    let session = signed_in(&emulator, &client, "ann@example.com").await;
+    let refresh = refresh_of(&session);
+    let ids = |reply: descope_api::auth::session::MeTenantsResponse| -> Vec<String> {
+        reply.tenants.into_iter().map(|t| t.id).collect()
+    };
+    let all = client.session().me_tenants(&refresh).await.expect("all");
+    assert_eq!(ids(all), ["T1", "T2"]);
+    let chosen = client
+        .session()
+        .me_tenants(&refresh)
+        .ids(["T2", "T9"])
+        .await
+        .expect("chosen");
+    assert_eq!(ids(chosen), ["T2"]);
+    let none_current = client
+        .session()
+        .me_tenants(&refresh)
+        .dct(true)
+        .await
+        .expect("dct");
+    assert!(ids(none_current).is_empty(), "no tenant selected yet");
+    let selected = client
+        .session()
+        .select_tenant(&refresh, "T2")
+        .await
+        .expect("member");
+    let refresh = refresh_of(&selected);
+    let current = client
+        .session()
+        .me_tenants(&refresh)
+        .dct(true)
+        .await
+        .expect("dct");
+    assert_eq!(ids(current), ["T2"]);
+    assert_api_error(
+        client
+            .session()
+            .me_tenants(&refresh)
+            .dct(true)
+            .ids(["T1"])
+            .await,
+        "E011004",
+        400,
     );
 }
 
@@ -700,6 +759,41 @@ async fn fail_on_conflict_and_foreign_login_ids() {
 // ---- magic links ---------------------------------------------------------------------------------
 
 #[tokio::test]
+async fn a_link_target_sent_as_uri_is_honoured() {
+    // The official Go, Node and Python SDKs send the link target as `URI`, the document (and
+    // descope-api) as `redirectUrl`: the emulator reads both.
+    let (emulator, _client) = start().await;
+    let raw = raw(&emulator);
+    for (path, login, field) in [
+        ("/v1/auth/magiclink/signup/email", "uri@example.com", "URI"),
+        (
+            "/v1/auth/enchantedlink/signup/email",
+            "uri2@example.com",
+            "URI",
+        ),
+        (
+            "/v1/auth/magiclink/signup/email",
+            "url@example.com",
+            "redirectUrl",
+        ),
+    ] {
+        let body = json!({ "loginId": login, field: "https://app.example.com/from-sdk" });
+        let reply = raw
+            .post(path, Some(&raw.project_auth()), &body.to_string())
+            .await;
+        assert_eq!(reply.status, 200, "{path} {field}: {:?}", reply.body);
+        let link = emulator
+            .last_message(login)
+            .and_then(|m| m.link)
+            .expect("a link");
+        assert!(
+            link.starts_with("https://app.example.com/from-sdk?"),
+            "{path} {field}: {link}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn magic_links_share_the_machinery() {
     let (emulator, client) = start().await;
     let links = client.magic_link();
@@ -722,7 +816,12 @@ async fn magic_links_share_the_machinery() {
 
     let refresh = refresh_of(&session);
     links
-        .update_phone_sms(&refresh, "ann@example.com", "+15555550100")
+        .update_phone(
+            &refresh,
+            LinkPhoneMethod::Sms,
+            "ann@example.com",
+            "+15555550100",
+        )
         .add_to_login_ids(true)
         .await
         .expect("sent");
@@ -731,7 +830,7 @@ async fn magic_links_share_the_machinery() {
     assert_eq!(session.user.phone, "+15555550100");
 
     let sent = links
-        .sign_in_sms("+15555550100")
+        .sign_in_phone(LinkPhoneMethod::Sms, "+15555550100")
         .await
         .expect("sign in by the new login ID");
     assert_eq!(sent.masked_phone, "+1********00");
@@ -762,8 +861,14 @@ async fn magic_links_share_the_machinery() {
         .await
         .expect("verify");
     links.sign_in_email("bob@example.com").await.expect("sent");
-    links.sign_up_or_in_sms("+15555550111").await.expect("sent");
-    links.sign_up_sms("+15555550112").await.expect("sent");
+    links
+        .sign_up_or_in_phone(LinkPhoneMethod::Sms, "+15555550111")
+        .await
+        .expect("sent");
+    links
+        .sign_up_phone(LinkPhoneMethod::Whatsapp, "+15555550112")
+        .await
+        .expect("sent by WhatsApp");
     assert_api_error(links.verify("no-such-token").await, "E061102", 401);
 }
 

@@ -145,6 +145,21 @@ pub struct Endpoint {
     pub params: Vec<Param>,
     /// What it replies.
     pub reply: Reply,
+    /// How it pages, for a search that does.
+    pub paging: Option<Paging>,
+}
+
+/// How a search pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Paging {
+    /// The parameter with the zero-based page number (index into [`Endpoint::params`]).
+    pub page: usize,
+    /// The parameter with the page size (index into [`Endpoint::params`]).
+    pub limit: usize,
+    /// The reply field with the page's items (index into the reply type's fields).
+    pub items: usize,
+    /// The reply field with the number of items of all pages, if any.
+    pub total: Option<usize>,
 }
 
 impl Endpoint {
@@ -301,6 +316,9 @@ pub struct TypeDef {
     pub in_replies: bool,
     /// The groups whose requests or replies reach it.
     pub used_by: BTreeSet<GroupId>,
+    /// For a reply reporting a batch's partial failures: the fields (indices into
+    /// [`TypeDef::fields`]; arrays or maps) that are empty when everything succeeded.
+    pub failures: Vec<usize>,
 }
 
 impl TypeDef {

@@ -72,6 +72,10 @@ pub struct TypeDef {
     /// Values of a string enum.
     #[serde(default, rename = "enum")]
     pub variants: Option<Vec<Variant>>,
+    /// For a reply that reports a batch's partial failures: the fields (arrays or maps) that
+    /// are empty when everything succeeded.
+    #[serde(default)]
+    pub failures: Vec<String>,
 }
 
 /// One value of a string enum.
@@ -207,6 +211,25 @@ pub struct Endpoint {
     /// The reply; absent means the endpoint documents an empty reply.
     #[serde(default)]
     pub response: Option<Response>,
+    /// For a search that pages: which fields hold the page, the page size, the items and the
+    /// total; the request then offers a stream of every item.
+    #[serde(default)]
+    pub paging: Option<PagingSpec>,
+}
+
+/// How a search pages: names of its request fields and of its reply's fields.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PagingSpec {
+    /// The request field with the zero-based page number (an integer).
+    pub page: String,
+    /// The request field with the page size (an integer).
+    pub limit: String,
+    /// The reply field with the page's items (an array).
+    pub items: String,
+    /// The reply field with the number of items of all pages (an integer), if the reply has one.
+    #[serde(default)]
+    pub total: Option<String>,
 }
 
 /// The reply of an endpoint: a type expression, fields of its own, or raw text.
@@ -226,6 +249,10 @@ pub struct Response {
     /// Fields of an inline reply type.
     #[serde(default)]
     pub fields: Option<Vec<Field>>,
+    /// For an inline reply that reports a batch's partial failures: the fields (arrays or maps)
+    /// that are empty when everything succeeded.
+    #[serde(default)]
+    pub failures: Vec<String>,
 }
 
 /// The kind of body an endpoint replies with.
@@ -287,7 +314,7 @@ impl Format {
 }
 
 /// A field of a body, query, path, shared object or inline reply.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     /// The wire name, verbatim (`addToLoginIDs`).
@@ -316,6 +343,10 @@ pub struct Field {
     /// For a path parameter: fill it from the client instead of a method argument.
     #[serde(default)]
     pub source: Option<Source>,
+    /// Why a field whose name looks like a credential (a JWT, token, code, key, secret or
+    /// password) is not one: without it, such a field must be `secret`.
+    #[serde(default)]
+    pub not_secret: Option<String>,
     /// Other wire names that clients send for this field (the official SDKs' spellings where
     /// they differ from the document's). The generated client always sends `name`; the emulator
     /// accepts these too.

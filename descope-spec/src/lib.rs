@@ -34,8 +34,8 @@ use std::path::Path;
 
 pub use api::{
     Api, Area, AreaId, AuthStyle, Endpoint, Field, FileId, Format, Group, GroupId, Handle,
-    HttpMethod, Param, PathTemplate, Place, Presence, Reply, Scope, Segment, Source, SourceFile,
-    Type, TypeDef, TypeId, TypeKind, Variant, endpoint_id, sample,
+    HttpMethod, Paging, Param, PathTemplate, Place, Presence, Reply, Scope, Segment, Source,
+    SourceFile, Type, TypeDef, TypeId, TypeKind, Variant, endpoint_id, sample,
 };
 pub use ctxt::Ctxt;
 pub use diag::{Diagnostic, Diagnostics, LineCol};

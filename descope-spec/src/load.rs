@@ -253,9 +253,18 @@ pub fn entry_name(json: &Value, pointer: &str) -> String {
         };
         match (node, next) {
             (Some(Value::Array(_)), Some(item)) => {
-                match item.get("name").or_else(|| item.get("value")) {
-                    Some(Value::String(name)) => parts.push(name.clone()),
-                    _ => parts.push(format!("[{key}]")),
+                match item
+                    .get("name")
+                    .or_else(|| item.get("value"))
+                    .unwrap_or(item)
+                {
+                    // A named item (a field, a variant) or a string (a field named in a list).
+                    Value::String(name) => parts.push(name.clone()),
+                    _ => {
+                        if let Some(last) = parts.last_mut() {
+                            last.push_str(&format!("[{key}]"));
+                        }
+                    }
                 }
             }
             (Some(Value::Object(_)), _) if key == "endpoints" => {}

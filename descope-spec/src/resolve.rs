@@ -214,6 +214,7 @@ impl<'s> Resolver<'s> {
                     in_requests: false,
                     in_replies: false,
                     used_by: BTreeSet::new(),
+                    failures: Vec::new(),
                 });
                 self.api.areas[area.0].types.push(type_id);
                 self.types.insert(key, type_id);
@@ -342,8 +343,34 @@ impl<'s> Resolver<'s> {
                     }
                 };
                 self.api.types[type_id.0].kind = kind;
+                let failures = self.failures(id, &at, &def.failures, type_id);
+                self.api.types[type_id.0].failures = failures;
             }
         }
+    }
+
+    /// The `failures` of a type: names of its array or map fields.
+    fn failures(&self, file: FileId, at: &str, names: &[String], id: TypeId) -> Vec<usize> {
+        let mut out = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            let fields = self.api.ty(id).fields();
+            match fields.iter().position(|f| &f.wire == name) {
+                Some(index) if matches!(fields[index].ty, Type::Array(_) | Type::Map(_)) => {
+                    out.push(index);
+                }
+                Some(_) => self.error(
+                    file,
+                    &format!("{at}/failures/{i}"),
+                    format!("failure field `{name}` must be an array or a map"),
+                ),
+                None => self.error(
+                    file,
+                    &format!("{at}/failures/{i}"),
+                    format!("`failures` names `{name}`, which is not a field of this type"),
+                ),
+            }
+        }
+        out
     }
 
     fn variants(&self, file: FileId, at: &str, variants: &[file::Variant]) -> Vec<Variant> {
@@ -612,6 +639,40 @@ impl<'s> Resolver<'s> {
                 "a secret must not travel in a URL query",
             );
         }
+        let credential_like = credential_word(&raw.name);
+        let stringy = matches!(&ty, Type::String)
+            || matches!(&ty, Type::Array(inner) | Type::Map(inner) if **inner == Type::String);
+        match (&raw.not_secret, credential_like) {
+            (Some(reason), _) if reason.trim().is_empty() => self.error(
+                file,
+                &format!("{at}/not_secret"),
+                "`not_secret` needs a reason",
+            ),
+            (Some(_), _) if secret => self.error(
+                file,
+                &format!("{at}/not_secret"),
+                "a field is either `secret` or `not_secret`",
+            ),
+            (Some(_), None) => self.error(
+                file,
+                &format!("{at}/not_secret"),
+                format!(
+                    "`not_secret` explains why a credential-like field is not secret; `{}` does \
+                     not look like one",
+                    raw.name
+                ),
+            ),
+            (None, Some(word)) if stringy && !secret => self.error(
+                file,
+                at,
+                format!(
+                    "field `{}` looks like a credential (`{word}`): mark it `secret: true` so \
+                     `Debug` never shows it, or say why it is not one with `not_secret`",
+                    raw.name
+                ),
+            ),
+            _ => {}
+        }
         let mut source = raw.source;
         if source.is_some() && (place != At::Param(Place::Path) || !is_string) {
             self.error(
@@ -837,6 +898,10 @@ impl<'s> Resolver<'s> {
         }
         let path = self.path(file, at, raw, &params);
         let reply = self.reply(file, group_id, at, raw);
+        let paging = raw
+            .paging
+            .as_ref()
+            .and_then(|p| self.paging(file, &format!("{at}/paging"), p, &params, &reply));
         let id = crate::api::endpoint_id(&area_name, &group_name, &raw.name);
         Some(Endpoint {
             id,
@@ -849,7 +914,102 @@ impl<'s> Resolver<'s> {
             docs: raw.docs.clone(),
             params,
             reply,
+            paging,
         })
+    }
+
+    /// The paging of a search: integer page and limit parameters, an array of items and an
+    /// integer total in its (object) reply.
+    fn paging(
+        &self,
+        file: FileId,
+        at: &str,
+        raw: &file::PagingSpec,
+        params: &[Param],
+        reply: &Reply,
+    ) -> Option<crate::api::Paging> {
+        let integer = |ty: &Type| matches!(ty, Type::Int32 | Type::Int64);
+        let mut ok = true;
+        let mut param = |key: &str, name: &str| {
+            let found = params
+                .iter()
+                .position(|p| p.wire == name && p.place != Place::Path);
+            match found {
+                Some(i) if integer(&params[i].ty) => Some(i),
+                Some(_) => {
+                    self.error(
+                        file,
+                        &format!("{at}/{key}"),
+                        format!("paging {key} `{name}` must be an integer"),
+                    );
+                    ok = false;
+                    None
+                }
+                None => {
+                    self.error(
+                        file,
+                        &format!("{at}/{key}"),
+                        format!(
+                            "paging {key} `{name}` is not a query or body field of the endpoint"
+                        ),
+                    );
+                    ok = false;
+                    None
+                }
+            }
+        };
+        let page = param("page", &raw.page);
+        let limit = param("limit", &raw.limit);
+        let Reply::Object(id) = reply else {
+            self.error(
+                file,
+                at,
+                "a paging endpoint replies with an object holding the items",
+            );
+            return None;
+        };
+        let fields = self.api.ty(*id).fields();
+        let field =
+            |key: &str, name: &str, array: bool| match fields.iter().position(|f| f.wire == name) {
+                Some(i) if array && matches!(fields[i].ty, Type::Array(_)) => Some(i),
+                Some(i) if !array && integer(&fields[i].ty) => Some(i),
+                Some(_) => {
+                    let what = if array { "an array" } else { "an integer" };
+                    self.error(
+                        file,
+                        &format!("{at}/{key}"),
+                        format!("paging {key} `{name}` must be {what}"),
+                    );
+                    None
+                }
+                None => {
+                    self.error(
+                        file,
+                        &format!("{at}/{key}"),
+                        format!("paging {key} `{name}` is not a field of the reply"),
+                    );
+                    None
+                }
+            };
+        let items = field("items", &raw.items, true);
+        let total = raw.total.as_ref().map(|t| field("total", t, false));
+        match (page, limit, items, total) {
+            (Some(page), Some(limit), Some(items), None) if ok => Some(crate::api::Paging {
+                page,
+                limit,
+                items,
+                total: None,
+            }),
+            (Some(page), Some(limit), Some(items), Some(Some(total))) if ok => {
+                Some(crate::api::Paging {
+                    page,
+                    limit,
+                    items,
+                    total: Some(total),
+                })
+            }
+            _ => None,
+        }
     }
 
     fn path(&self, file: FileId, at: &str, raw: &file::Endpoint, params: &[Param]) -> PathTemplate {
@@ -931,6 +1091,14 @@ impl<'s> Resolver<'s> {
         if let Some(docs) = &response.docs {
             self.docs(file, &rat, &format!("the reply of `{}`", raw.name), docs);
         }
+        if !response.failures.is_empty() && response.fields.is_none() {
+            self.error(
+                file,
+                &format!("{rat}/failures"),
+                "`failures` names fields of an inline reply (`fields`); for a shared reply type, \
+                 put `failures` on the type",
+            );
+        }
         match (response.content, &response.type_name, &response.fields) {
             (Content::Text, None, None) => Reply::Text,
             (Content::Text, _, _) => {
@@ -956,7 +1124,10 @@ impl<'s> Resolver<'s> {
                     in_requests: false,
                     in_replies: false,
                     used_by: BTreeSet::new(),
+                    failures: Vec::new(),
                 });
+                let failures = self.failures(file, &rat, &response.failures, id);
+                self.api.types[id.0].failures = failures;
                 Reply::Object(id)
             }
             _ => {
@@ -1098,6 +1269,27 @@ fn json_kind(ty: &Type) -> &'static str {
         Type::Array(_) => "array",
         Type::Map(_) | Type::Object(_) => "object",
     }
+}
+
+/// The word of a wire name that makes it look like a credential (`trustedDeviceJwt` → `jwt`).
+fn credential_word(wire: &str) -> Option<String> {
+    const WORDS: &[&str] = &[
+        "jwt",
+        "jwts",
+        "token",
+        "tokens",
+        "code",
+        "codes",
+        "key",
+        "keys",
+        "secret",
+        "secrets",
+        "password",
+        "passwords",
+    ];
+    names::words(wire)
+        .into_iter()
+        .find(|word| WORDS.contains(&word.as_str()))
 }
 
 /// Cargo's rule for feature names, kept to the ASCII subset.

@@ -57,6 +57,9 @@ fn type_def(def: &TypeDef, depth: usize) -> String {
         let items = variants.iter().map(variant).collect();
         o.key("enum", list(items, depth + 1));
     }
+    if !def.failures.is_empty() {
+        o.key("failures", compact(&Value::from(def.failures.clone())));
+    }
     o.block(depth)
 }
 
@@ -100,6 +103,9 @@ fn endpoint(e: &Endpoint, depth: usize) -> String {
         if let Some(docs) = &r.docs {
             ro.key("docs", json(docs));
         }
+        if !r.failures.is_empty() {
+            ro.key("failures", compact(&Value::from(r.failures.clone())));
+        }
         let text = match &r.fields {
             Some(fields) => {
                 ro.key("fields", field_list(fields, depth + 2));
@@ -108,6 +114,16 @@ fn endpoint(e: &Endpoint, depth: usize) -> String {
             None => ro.inline(),
         };
         o.key("response", text);
+    }
+    if let Some(paging) = &e.paging {
+        let mut po = Obj::default();
+        po.key("page", json(&paging.page));
+        po.key("limit", json(&paging.limit));
+        po.key("items", json(&paging.items));
+        if let Some(total) = &paging.total {
+            po.key("total", json(total));
+        }
+        o.key("paging", po.inline());
     }
     o.block(depth)
 }
@@ -134,6 +150,9 @@ fn field(f: &Field) -> String {
     }
     if f.secret {
         o.key("secret", json(&true));
+    }
+    if let Some(reason) = &f.not_secret {
+        o.key("not_secret", json(reason));
     }
     if let Some(source) = f.source {
         o.key("source", json(source.as_str()));
@@ -245,7 +264,8 @@ mod tests {
       ],
       "query": [
         { "name": "q", "rust_name": "query", "type": "array<int32>", "default": [], "docs": "Q." },
-        { "name": "URI", "type": "string", "required": true, "format": "email", "secret": true, "aliases": ["uri"], "docs": "U." }
+        { "name": "URI", "type": "string", "required": true, "format": "email", "secret": true, "aliases": ["uri"], "docs": "U." },
+        { "name": "keyId", "type": "string", "not_secret": "An ID.", "docs": "K." }
       ],
       "response": { "content": "text", "docs": "XML." }
     }

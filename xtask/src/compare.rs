@@ -52,6 +52,8 @@ pub struct SpecField<'m> {
     pub ty: &'m Type,
     /// Required, defaulted or optional.
     pub presence: &'m Presence,
+    /// Other spellings accepted on input.
+    pub aliases: &'m [String],
 }
 
 impl SpecField<'_> {
@@ -124,6 +126,7 @@ pub fn spec_fields<'m>(model: &'m Model, target: &Target) -> Vec<SpecField<'m>> 
                 wire: &p.wire,
                 ty: &p.ty,
                 presence: &p.presence,
+                aliases: &p.aliases,
             })
             .collect()
     };
@@ -136,6 +139,7 @@ pub fn spec_fields<'m>(model: &'m Model, target: &Target) -> Vec<SpecField<'m>> 
                 wire: &f.wire,
                 ty: &f.ty,
                 presence: &f.presence,
+                aliases: &f.aliases,
             })
             .collect()
     };
@@ -384,6 +388,20 @@ impl Walker<'_> {
                     format!("{prefix}.{}: missing", doc_field.name),
                     detail,
                 );
+            }
+        }
+        for field in &ours {
+            // Another spelling other clients send: accepted on input, never sent; the document
+            // does not have it, so it is a difference to explain.
+            for alias in field.aliases {
+                if !theirs.iter().any(|d| &d.name == alias) {
+                    let detail = format!(
+                        "the spec accepts `{alias}` as another spelling of `{}` (the emulator \
+                         reads it; the SDK sends `{}`), the document does not have it",
+                        field.wire, field.wire
+                    );
+                    self.differ(op, ep, format!("{prefix}.{alias}: alias"), detail);
+                }
             }
         }
         for field in ours {

@@ -451,6 +451,7 @@ impl Run<'_> {
             query,
             body,
             response,
+            paging: None,
         };
         spec.files[file].spec.endpoints.push(endpoint);
         let id = endpoint_id(&spec.files[file], &name);
@@ -469,6 +470,7 @@ impl Run<'_> {
             type_name,
             docs,
             fields,
+            failures: Vec::new(),
         };
         match reply {
             Reply::Empty | Reply::Undocumented => None,
@@ -549,6 +551,7 @@ impl Run<'_> {
             docs: String::new(),
             fields: None,
             variants: Some(values.iter().map(new_variant).collect()),
+            failures: Vec::new(),
         });
         self.change(spec, file, format!("new enum {name}"));
         name
@@ -601,6 +604,7 @@ impl Run<'_> {
             docs: String::new(),
             fields: Some(Vec::new()),
             variants: None,
+            failures: Vec::new(),
         });
         self.change(
             spec,

@@ -169,15 +169,8 @@ impl SpecDir {
 pub fn new_field(name: impl Into<String>, ty: impl Into<String>) -> Field {
     Field {
         name: name.into(),
-        rust_name: None,
         ty: ty.into(),
-        required: false,
-        default: None,
-        docs: String::new(),
-        format: None,
-        secret: false,
-        source: None,
-        aliases: Vec::new(),
+        ..Field::default()
     }
 }
 

@@ -336,12 +336,14 @@ fn spec_features_being_added_are_understood() {
             type_name: Some("array<Entry>".into()),
             docs: None,
             fields: None,
+            failures: Vec::new(),
         });
         endpoint(spec, "update").response = Some(Response {
             content: Content::Text,
             type_name: None,
             docs: Some("Raw.".into()),
             fields: None,
+            failures: Vec::new(),
         });
     });
     assert_eq!(

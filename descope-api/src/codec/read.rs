@@ -268,8 +268,35 @@ impl<'de> DeserializeSeed<'de> for SlotSeed<'_> {
                 *value = Value::deserialize(deserializer)?;
                 Ok(())
             }
+            // `null` is `None`; anything else fills the value inside, whatever its slot
+            // (an optional `any` keeps objects and arrays too).
+            Slot::Option(option) => deserializer.deserialize_option(OptionVisitor(option)),
             slot => deserializer.deserialize_any(SlotVisitor(slot)),
         }
+    }
+}
+
+/// Decides between `None` and `Some` before the value inside is read.
+struct OptionVisitor<'a>(&'a mut dyn OptionSlot);
+
+impl<'de> Visitor<'de> for OptionVisitor<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a value or null")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.0.set_none();
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.visit_none()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        SlotSeed(self.0.some()).deserialize(deserializer)
     }
 }
 
@@ -291,7 +318,6 @@ impl SlotVisitor<'_> {
                 *out = i32::try_from(value).map_err(|_| E::custom("integer out of range"))?;
             }
             Slot::F64(out) => *out = value as f64,
-            Slot::Option(option) => return SlotVisitor(option.some()).integer(value),
             other => return Err(wrong(&other, "a number")),
         }
         Ok(())
@@ -308,7 +334,6 @@ impl<'de> Visitor<'de> for SlotVisitor<'_> {
     fn visit_bool<E: de::Error>(self, value: bool) -> Result<(), E> {
         match self.0 {
             Slot::Bool(out) => *out = value,
-            Slot::Option(option) => return SlotVisitor(option.some()).visit_bool(value),
             other => return Err(wrong(&other, "a boolean")),
         }
         Ok(())
@@ -331,7 +356,6 @@ impl<'de> Visitor<'de> for SlotVisitor<'_> {
             {
                 return self.integer(value as i128);
             }
-            Slot::Option(option) => return SlotVisitor(option.some()).visit_f64(value),
             other => return Err(wrong(&other, "a number")),
         }
         Ok(())
@@ -363,7 +387,6 @@ impl<'de> Visitor<'de> for SlotVisitor<'_> {
                     .map_err(|_| E::custom("expected an integer, found a non-numeric string"))?;
                 return self.integer(value);
             }
-            Slot::Option(option) => return SlotVisitor(option.some()).visit_str(value),
             other => return Err(wrong(&other, "a string")),
         }
         Ok(())
@@ -410,7 +433,6 @@ impl<'de> Visitor<'de> for SlotVisitor<'_> {
                     }
                 }
             }
-            Slot::Option(option) => SlotVisitor(option.some()).visit_seq(seq),
             other => Err(wrong(&other, "an array")),
         }
     }
@@ -435,7 +457,6 @@ impl<'de> Visitor<'de> for SlotVisitor<'_> {
                 }
                 Ok(())
             }
-            Slot::Option(option) => SlotVisitor(option.some()).visit_map(map),
             other => Err(wrong(&other, "an object")),
         }
     }
@@ -461,5 +482,50 @@ impl<'de, 'a> Visitor<'de> for KeySeed<'a> {
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
         Ok(self.0.field(key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde_json::{Value, json};
+
+    use super::decode_json;
+
+    #[test]
+    fn optional_any_keeps_every_kind_of_value() {
+        for value in [
+            json!({"a": [1, {"b": null}]}),
+            json!([1, "x"]),
+            json!("s"),
+            json!(2.5),
+        ] {
+            let body = serde_json::to_vec(&value).unwrap();
+            assert_eq!(decode_json::<Option<Value>>(&body).unwrap(), Some(value));
+        }
+        assert_eq!(decode_json::<Option<Value>>(b"null").unwrap(), None);
+        let map = decode_json::<BTreeMap<String, Option<Value>>>(br#"{"x":{"y":1},"z":null}"#);
+        let map = map.unwrap();
+        assert_eq!(map["x"], Some(json!({"y": 1})));
+        assert_eq!(map["z"], None);
+    }
+
+    #[test]
+    fn optional_scalars_and_lists() {
+        assert_eq!(decode_json::<Option<i64>>(br#""42""#).unwrap(), Some(42));
+        assert_eq!(decode_json::<Option<bool>>(b"true").unwrap(), Some(true));
+        assert_eq!(decode_json::<Option<String>>(b"null").unwrap(), None);
+        assert_eq!(
+            decode_json::<Option<String>>(br#""""#).unwrap(),
+            Some(String::new())
+        );
+        let list = decode_json::<Vec<Option<i32>>>(b"[1,null,3]").unwrap();
+        assert_eq!(list, [Some(1), None, Some(3)]);
+        assert_eq!(
+            decode_json::<Option<Vec<i32>>>(b"[]").unwrap(),
+            Some(vec![])
+        );
+        assert!(decode_json::<Option<i32>>(b"{}").is_err());
     }
 }

@@ -235,6 +235,7 @@ impl Gen<'_> {
             Reply::Empty => quote!(decode_empty),
             Reply::Object(_) | Reply::Array(_) => quote!(decode_json),
         };
+        let paging = self.paging(group_id, endpoint, &request);
         quote! {
             static #endpoint_static: __rt::Endpoint = __rt::Endpoint::#ctor(#id, #path);
 
@@ -261,6 +262,94 @@ impl Gen<'_> {
             }
 
             __rt::into_future!(#request);
+            #paging
+        }
+    }
+
+    /// For a search that pages: its `Paged` impl and `into_stream`.
+    fn paging(&self, group: GroupId, endpoint: &Endpoint, request: &Ident) -> TokenStream {
+        let (Some(paging), Reply::Object(reply)) = (endpoint.paging, &endpoint.reply) else {
+            return TokenStream::new();
+        };
+        let site = Site::Group(group);
+        let read = |param: &Param| {
+            let ident = format_ident!("{}", param.rust);
+            if param.is_option() {
+                quote!(self.#ident.map_or(0, i64::from))
+            } else {
+                quote!(i64::from(self.#ident))
+            }
+        };
+        let page_param = &endpoint.params[paging.page];
+        let page = read(page_param);
+        let limit = read(&endpoint.params[paging.limit]);
+        let page_ident = format_ident!("{}", page_param.rust);
+        let value = match page_param.ty {
+            Type::Int32 => quote!(__rt::page_i32(page)),
+            _ => quote!(page),
+        };
+        let set = if page_param.is_option() {
+            quote!(self.#page_ident = Some(#value);)
+        } else {
+            quote!(self.#page_ident = #value;)
+        };
+        let fields = self.api.ty(*reply).fields();
+        let items = &fields[paging.items];
+        let items_ident = format_ident!("{}", items.rust);
+        let item_ty = match &items.ty {
+            Type::Array(inner) => self.rust_ty(inner, false, site),
+            other => self.rust_ty(other, false, site),
+        };
+        let take_items = if items.option {
+            quote!(reply.#items_ident.unwrap_or_default())
+        } else {
+            quote!(reply.#items_ident)
+        };
+        let total = match paging.total.map(|t| &fields[t]) {
+            None => quote!(None),
+            Some(total) => {
+                let ident = format_ident!("{}", total.rust);
+                if total.option {
+                    quote!(reply.#ident.map(i64::from))
+                } else {
+                    quote!(Some(i64::from(reply.#ident)))
+                }
+            }
+        };
+        let docs = doc(&format!(
+            "Every `{}` of every page, fetched page by page as the stream is read, from the page \
+             this request asks for (see [`Pages`]({}::Pages) for when it stops and how it waits \
+             out rate limits).",
+            items.wire,
+            self.rt().to_string().replace(' ', "")
+        ));
+        quote! {
+            impl __rt::Paged for #request {
+                type Item = #item_ty;
+
+                fn page(&self) -> i64 {
+                    #page
+                }
+
+                fn limit(&self) -> i64 {
+                    #limit
+                }
+
+                fn set_page(&mut self, page: i64) {
+                    #set
+                }
+
+                fn split(reply: Self::Reply) -> (Vec<Self::Item>, Option<i64>) {
+                    (#take_items, #total)
+                }
+            }
+
+            impl #request {
+                #docs
+                pub fn into_stream(self) -> __rt::Pages<Self> {
+                    __rt::Pages::new(self)
+                }
+            }
         }
     }
 

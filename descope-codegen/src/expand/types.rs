@@ -16,14 +16,59 @@ impl Gen<'_> {
             TypeKind::Enum(variants) => {
                 self.enum_def(&ident, &def.docs, variants, def.is_open_enum(), cfg)
             }
-            TypeKind::Object(fields) => self.object(
-                &ident,
-                &def.docs,
-                fields,
-                (def.in_requests, def.in_replies),
-                site,
-                cfg,
-            ),
+            TypeKind::Object(fields) => {
+                let mut out = self.object(
+                    &ident,
+                    &def.docs,
+                    fields,
+                    (def.in_requests, def.in_replies),
+                    site,
+                    cfg,
+                );
+                out.extend(Self::failures(&ident, fields, &def.failures, cfg));
+                out
+            }
+        }
+    }
+
+    /// For a batch reply: `into_result`, which fails when any failure field is not empty.
+    fn failures(
+        ident: &Ident,
+        fields: &[Field],
+        failures: &[usize],
+        cfg: &TokenStream,
+    ) -> TokenStream {
+        if failures.is_empty() {
+            return TokenStream::new();
+        }
+        let counts = failures.iter().map(|&i| {
+            let field = &fields[i];
+            let name = format_ident!("{}", field.rust);
+            if field.option {
+                quote!(self.#name.as_ref().map_or(0, |f| f.len()))
+            } else {
+                quote!(self.#name.len())
+            }
+        });
+        let names: Vec<String> = failures
+            .iter()
+            .map(|&i| format!("`{}`", fields[i].rust))
+            .collect();
+        let docs = doc(&format!(
+            "`Ok(self)` when every entry of the batch succeeded; otherwise the reply inside a \
+             `PartialFailure`, counting the entries of {} (`?` makes it an \
+             `Error::PartialFailure`).",
+            names.join(" and ")
+        ));
+        quote! {
+            #cfg
+            impl #ident {
+                #docs
+                pub fn into_result(self) -> Result<Self, __rt::PartialFailure<Self>> {
+                    let failed = #(#counts)+*;
+                    __rt::partial_failure(self, failed)
+                }
+            }
         }
     }
 
