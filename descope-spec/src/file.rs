@@ -343,7 +343,7 @@ pub struct Field {
     /// For a path parameter: fill it from the client instead of a method argument.
     #[serde(default)]
     pub source: Option<Source>,
-    /// Why a field whose name looks like a credential (a JWT, token, code, key, secret or
+    /// Why a field whose name ends like a credential's (a JWT, token, code, key, secret or
     /// password) is not one: without it, such a field must be `secret`.
     #[serde(default)]
     pub not_secret: Option<String>,

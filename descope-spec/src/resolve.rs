@@ -1271,7 +1271,7 @@ fn json_kind(ty: &Type) -> &'static str {
     }
 }
 
-/// The word of a wire name that makes it look like a credential (`trustedDeviceJwt` → `jwt`).
+/// The last word of a wire name when it makes it look like a credential (`trustedDeviceJwt` → `jwt`).
 fn credential_word(wire: &str) -> Option<String> {
     const WORDS: &[&str] = &[
         "jwt",
@@ -1287,9 +1287,11 @@ fn credential_word(wire: &str) -> Option<String> {
         "password",
         "passwords",
     ];
+    // The last word names what the field holds: `refreshJwt` and `clientSecret` are
+    // credentials, `keyId` and `tokenEndpointAuthMethod` are not.
     names::words(wire)
-        .into_iter()
-        .find(|word| WORDS.contains(&word.as_str()))
+        .pop()
+        .filter(|word| WORDS.contains(&word.as_str()))
 }
 
 /// Cargo's rule for feature names, kept to the ASCII subset.
