@@ -24,6 +24,9 @@ pub(crate) struct Api {
 /// A request routed to an operation: its path parameters, decoded.
 pub(crate) struct Routed<'a> {
     pub op: &'a Endpoint,
+    /// Other operations on the very same method and path, told apart by their bodies (role
+    /// and permission updates by name or by ID): the first whose body checks pass is meant.
+    pub alternatives: Vec<&'a Endpoint>,
     pub params: HashMap<String, String>,
 }
 
@@ -54,6 +57,7 @@ impl Api {
     pub fn route(&self, method: &str, path: &str) -> Result<Routed<'_>, Fail> {
         let parts: Vec<String> = path.split('/').skip(1).map(percent_decode).collect();
         let mut best: Option<(usize, &Endpoint)> = None;
+        let mut alternatives = Vec::new();
         let mut other_methods = Vec::new();
         for op in self.operations() {
             let Some(literals) = shape_match(&op.path.segments, &parts) else {
@@ -63,8 +67,15 @@ impl Api {
                 other_methods.push(op.method.as_str());
                 continue;
             }
-            if best.is_none_or(|(n, _)| literals > n) {
-                best = Some((literals, op));
+            match best {
+                Some((n, first)) if n == literals && first.path.segments == op.path.segments => {
+                    alternatives.push(op);
+                }
+                Some((n, _)) if n >= literals => {}
+                _ => {
+                    best = Some((literals, op));
+                    alternatives.clear();
+                }
             }
         }
         let Some((_, op)) = best else {
@@ -102,7 +113,11 @@ impl Api {
             }
             params.insert(param.wire.clone(), value);
         }
-        Ok(Routed { op, params })
+        Ok(Routed {
+            op,
+            alternatives,
+            params,
+        })
     }
 
     /// Parses and checks a JSON body against the operation's fields; an empty body counts as
@@ -452,8 +467,30 @@ mod tests {
                 continue;
             };
             let routed = api.route(op.method.as_str(), path).unwrap();
-            assert_eq!(routed.op.id, op.id);
+            let ids: Vec<&str> = std::iter::once(routed.op)
+                .chain(routed.alternatives)
+                .map(|op| op.id.as_str())
+                .collect();
+            assert!(ids.contains(&op.id.as_str()), "{} routes to {ids:?}", op.id);
         }
+    }
+
+    #[test]
+    fn operations_sharing_a_route_are_told_apart_by_their_bodies() {
+        let api = api().unwrap();
+        let routed = api.route("POST", "/v1/mgmt/role/update").unwrap();
+        assert_eq!(routed.op.id, "management.role.update");
+        let ids: Vec<&str> = routed
+            .alternatives
+            .iter()
+            .map(|op| op.id.as_str())
+            .collect();
+        assert_eq!(ids, ["management.role.update_by_id"]);
+        let by_name = api.check_body(routed.op, br#"{"name":"a","newName":"b"}"#);
+        assert!(by_name.is_ok());
+        let by_id = br#"{"id":"R1","newName":"b"}"#;
+        assert!(api.check_body(routed.op, by_id).is_err());
+        assert!(api.check_body(routed.alternatives[0], by_id).is_ok());
     }
 
     #[test]

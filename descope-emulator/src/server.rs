@@ -454,7 +454,7 @@ fn handle(
         Ok(routed) => routed,
         Err(fail) => return (Err(fail), Vec::new()),
     };
-    let op = routed.op;
+    let mut op = routed.op;
     let now = shared.now();
     let mut state = shared.state();
     let header = headers.get(header::AUTHORIZATION).map(|v| v.as_bytes());
@@ -467,9 +467,20 @@ fn handle(
         Err(fail) => return (Err(fail), Vec::new()),
     };
     let query = parse_query(uri.query());
-    let checked = api
-        .check_body(op, body)
-        .and_then(|body| api.check_query(op, &query).map(|()| body));
+    let check = |op| {
+        api.check_body(op, body)
+            .and_then(|body| api.check_query(op, &query).map(|()| body))
+    };
+    // Operations sharing the route: the first whose checks pass, else the first one's error.
+    let mut checked = check(op);
+    for &other in &routed.alternatives {
+        if checked.is_ok() {
+            break;
+        }
+        if let Ok(body) = check(other) {
+            (op, checked) = (other, Ok(body));
+        }
+    }
     let body = match checked {
         Ok(body) => body,
         Err(fail) => return (Err(fail), Vec::new()),
