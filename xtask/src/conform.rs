@@ -15,7 +15,7 @@ use descope_spec::Api as Model;
 use crate::allow::AllowList;
 use crate::compare::compare_pairs;
 use crate::matching::{EpRef, Matches};
-use crate::openapi::{AUTH_GROUPS, Api, Selection};
+use crate::openapi::{AUTH_GROUPS, Api, MANAGEMENT_PREFIXES, Selection};
 
 /// One reported item.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,8 +55,8 @@ pub struct Report {
     pub unchecked: Vec<usize>,
 }
 
-/// Checks the resolved spec `model` against the operations `selection` picks (the groups of
-/// [`AUTH_GROUPS`] when it is empty).
+/// Checks the resolved spec `model` against the operations `selection` picks (when it is empty:
+/// everything, the groups of [`AUTH_GROUPS`] and the paths under [`MANAGEMENT_PREFIXES`]).
 pub fn conform(
     api: &Api,
     model: &Model,
@@ -68,6 +68,10 @@ pub fn conform(
     let selection = if selection.is_empty() {
         Selection {
             groups: AUTH_GROUPS.iter().map(|g| (*g).to_owned()).collect(),
+            path_prefixes: MANAGEMENT_PREFIXES
+                .iter()
+                .map(|p| (*p).to_owned())
+                .collect(),
             ..Selection::default()
         }
     } else {

@@ -9,9 +9,9 @@
 //! ```
 //!
 //! `--spec` defaults to the workspace's `descope-api/spec`, `--allow` to its
-//! `conformance/allow.json` (for `import`: when it exists); `conform` checks all auth groups
-//! unless told otherwise (`--area management`: every published operation under `/v1/mgmt/` and
-//! `/v2/mgmt/`). Exit status: 0 on success (for `conform`: the spec conforms),
+//! `conformance/allow.json` (for `import`: when it exists); `conform` checks every published
+//! auth and management operation unless told otherwise (`--area auth`: the auth groups;
+//! `--area management`: every operation under `/v1/mgmt/` and `/v2/mgmt/`). Exit status: 0 on success (for `conform`: the spec conforms),
 //! 1 when the spec does not conform, 2 on a usage or input error.
 
 use std::path::{Path, PathBuf};
