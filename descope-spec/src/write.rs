@@ -50,15 +50,15 @@ fn type_def(def: &TypeDef, depth: usize) -> String {
     let mut o = Obj::default();
     o.key("name", json(&def.name));
     o.key("docs", json(&def.docs));
+    if !def.failures.is_empty() {
+        o.key("failures", compact(&Value::from(def.failures.clone())));
+    }
     if let Some(fields) = &def.fields {
         o.key("fields", field_list(fields, depth + 1));
     }
     if let Some(variants) = &def.variants {
         let items = variants.iter().map(variant).collect();
         o.key("enum", list(items, depth + 1));
-    }
-    if !def.failures.is_empty() {
-        o.key("failures", compact(&Value::from(def.failures.clone())));
     }
     o.block(depth)
 }
@@ -83,6 +83,16 @@ fn endpoint(e: &Endpoint, depth: usize) -> String {
         o.key("optional_auth", json(optional.as_str()));
     }
     o.key("docs", json(&e.docs));
+    if let Some(paging) = &e.paging {
+        let mut po = Obj::default();
+        po.key("page", json(&paging.page));
+        po.key("limit", json(&paging.limit));
+        po.key("items", json(&paging.items));
+        if let Some(total) = &paging.total {
+            po.key("total", json(total));
+        }
+        o.key("paging", po.inline());
+    }
     for (key, fields) in [
         ("path_params", &e.path_params),
         ("query", &e.query),
@@ -114,16 +124,6 @@ fn endpoint(e: &Endpoint, depth: usize) -> String {
             None => ro.inline(),
         };
         o.key("response", text);
-    }
-    if let Some(paging) = &e.paging {
-        let mut po = Obj::default();
-        po.key("page", json(&paging.page));
-        po.key("limit", json(&paging.limit));
-        po.key("items", json(&paging.items));
-        if let Some(total) = &paging.total {
-            po.key("total", json(total));
-        }
-        o.key("paging", po.inline());
     }
     o.block(depth)
 }
