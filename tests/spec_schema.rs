@@ -434,7 +434,7 @@ fn mismatch(what: String, ours: &serde_keys::Accepted, theirs: BTreeSet<&str>) -
 fn schema_keys_are_the_file_models() {
     use descope_spec::file::{
         AreaSpec, AuthStyle, Content, Endpoint, Field, FileSpec, Format, Group, HttpMethod,
-        Response, Source, TypeDef, Variant,
+        PagingSpec, Response, Source, TypeDef, Variant,
     };
     use serde_keys::accepted;
 
@@ -458,6 +458,7 @@ fn schema_keys_are_the_file_models() {
         (accepted::<Variant>(), "variant"),
         (accepted::<Endpoint>(), "endpoint"),
         (accepted::<Response>(), "response"),
+        (accepted::<PagingSpec>(), "paging"),
         (accepted::<Field>(), "field"),
     ];
     for (ours, name) in &structs {

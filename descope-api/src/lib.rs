@@ -25,7 +25,7 @@
 //! // DESCOPE_MANAGEMENT_KEY.
 //! let client = Client::from_env()?;
 //! // Or configure it explicitly.
-//! let client = Client::builder("P2abc...")
+//! let client = Client::builder("P2abc")
 //!     .management_key(ManagementKey::new("K2..."))
 //!     .build()?;
 //! let management = client.management()?;

@@ -10,7 +10,7 @@
 //! use descope_custom_endpoints::ManagementCustomEndpoints as _;
 //!
 //! # async fn run() -> Result<(), descope_api::Error> {
-//! let client = Client::builder("P2abc...").management_key(ManagementKey::new("K2...")).build()?;
+//! let client = Client::builder("P2abc").management_key(ManagementKey::new("K2...")).build()?;
 //! let minted = client.management()?.embedded_link().create("ann@example.com").timeout(60).await?;
 //! println!("token for {}", minted.masked_email);
 //! # Ok(()) }
