@@ -90,8 +90,8 @@ impl Request for Custom {
     type Reply = serde_json::Value;
 
     fn encode(self, out: &mut __private::Encoder) -> Result<Call, Error> {
-        out.body(&[("loginId", &self.login_id)]);
-        out.query(&[("token", &self.token)]);
+        out.body([("loginId", &self.login_id)]);
+        out.query([("token", &self.token)]);
         Ok(self.call)
     }
 

@@ -49,6 +49,7 @@
 // Generated code names the runtime `::descope_api::...`, also inside this crate.
 extern crate self as descope_api;
 
+mod args;
 mod client;
 mod codec;
 mod credentials;
@@ -64,6 +65,7 @@ mod validate;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use args::{IntoList, IntoMap};
 pub use client::{Client, ClientBuilder, ManagementClient, default_base_url};
 pub use credentials::{AccessKey, ManagementKey, RefreshJwt, Secret, SessionJwt};
 pub use descope_macros::generate;

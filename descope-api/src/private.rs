@@ -12,8 +12,8 @@ pub use crate::error::DecodeError;
 pub use crate::paging::{page_i32, partial_failure};
 pub use crate::request::{Call, Credential, Decode, Encoder, Endpoint, Method, Request, send};
 pub use crate::{
-    AccessKey, Client, Error, ManagementClient, Paged, Pages, PartialFailure, RefreshJwt,
-    ResponseFuture, Secret, SessionJwt, Url,
+    AccessKey, Client, Error, IntoList, IntoMap, ManagementClient, Paged, Pages, PartialFailure,
+    RefreshJwt, ResponseFuture, Secret, SessionJwt, Url,
 };
 
 /// The result of a call.
@@ -40,3 +40,15 @@ macro_rules! __descope_into_future {
 }
 
 pub use crate::__descope_into_future as into_future;
+
+/// `static $name: Endpoint = Endpoint::$method($id, $path);`, on one line of generated code.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __descope_endpoint {
+    ($name:ident, $method:ident, $id:literal, $path:literal) => {
+        static $name: $crate::__private::Endpoint =
+            $crate::__private::Endpoint::$method($id, $path);
+    };
+}
+
+pub use crate::__descope_endpoint as endpoint;

@@ -284,15 +284,21 @@ pub struct Encoder {
 
 impl Encoder {
     /// Sets the JSON body: an object of the present fields, in order.
-    pub fn body(&mut self, fields: &[(&str, &dyn Emit)]) {
+    #[inline]
+    pub fn body<const N: usize>(&mut self, fields: [(&str, &dyn Emit); N]) {
+        self.body_of(&fields);
+    }
+
+    fn body_of(&mut self, fields: &[(&str, &dyn Emit)]) {
         let mut writer = JsonWriter::new();
-        writer.object(fields);
+        writer.object_of(fields);
         self.body = Some(writer.into_bytes());
     }
 
     /// Adds the query pairs of the present fields, in order.
-    pub fn query(&mut self, fields: &[(&str, &dyn Emit)]) {
-        self.query.fields(fields);
+    #[inline]
+    pub fn query<const N: usize>(&mut self, fields: [(&str, &dyn Emit); N]) {
+        self.query.fields(&fields);
     }
 }
 

@@ -113,9 +113,9 @@ impl Request for RefreshRequest {
     fn encode(self, out: &mut __private::Encoder) -> Result<Call, Error> {
         __private::check_required("loginId", &self.login_id)?;
         if self.call.endpoint.method.has_body() {
-            out.body(&[("loginId", &self.login_id)]);
+            out.body([("loginId", &self.login_id)]);
         }
-        out.query(&[("filter", &self.filter)]);
+        out.query([("filter", &self.filter)]);
         Ok(self.call)
     }
 

@@ -28,7 +28,13 @@ impl JsonWriter {
     }
 
     /// Writes an object of the present fields, in order.
-    pub fn object(&mut self, fields: &[(&str, &dyn Emit)]) {
+    #[inline]
+    pub fn object<const N: usize>(&mut self, fields: [(&str, &dyn Emit); N]) {
+        self.object_of(&fields);
+    }
+
+    /// [`JsonWriter::object`] for a slice of fields (the non-generic part).
+    pub(crate) fn object_of(&mut self, fields: &[(&str, &dyn Emit)]) {
         self.out.push(b'{');
         let mut first = true;
         for (name, value) in fields {
@@ -237,7 +243,7 @@ mod tests {
         let mut out = JsonWriter::new();
         let tags = vec!["a".to_owned(), "b\"".to_owned()];
         let map = BTreeMap::from([("k".to_owned(), 1i64)]);
-        out.object(&[
+        out.object([
             ("loginId", &"ann".to_owned()),
             ("missing", &None::<bool>),
             ("flag", &Some(true)),

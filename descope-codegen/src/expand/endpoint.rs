@@ -223,8 +223,8 @@ impl Gen<'_> {
         let ctor = format_ident!("{}", endpoint.method.as_str().to_lowercase());
         let setters = (!setters.is_empty()).then(|| quote!(impl #request { #setters }));
         let has_body = endpoint.method.has_body();
-        let writes_body = has_body.then(|| quote!(out.body(&[#(#body),*]);));
-        let writes_query = (!query.is_empty()).then(|| quote!(out.query(&[#(#query),*]);));
+        let writes_body = has_body.then(|| quote!(out.body([#(#body),*]);));
+        let writes_query = (!query.is_empty()).then(|| quote!(out.query([#(#query),*]);));
         let out = if has_body || !query.is_empty() {
             quote!(out)
         } else {
@@ -237,7 +237,7 @@ impl Gen<'_> {
         };
         let paging = self.paging(group_id, endpoint, &request);
         quote! {
-            static #endpoint_static: __rt::Endpoint = __rt::Endpoint::#ctor(#id, #path);
+            __rt::endpoint!(#endpoint_static, #ctor, #id, #path);
 
             #docs
             #[derive(Clone, Debug)]

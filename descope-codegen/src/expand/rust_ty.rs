@@ -81,30 +81,17 @@ impl Gen<'_> {
                 (into(self.rust_ty(ty, secret, site)), quote!(#value.into()))
             }
             Type::Array(inner) => {
-                let item = self.item_arg(inner, site);
+                let item = self.rust_ty(inner, false, site);
                 (
-                    quote!(impl IntoIterator<Item = #item>),
-                    quote!(#value.into_iter().map(Into::into).collect()),
+                    quote!(impl __rt::IntoList<#item>),
+                    quote!(#value.into_list()),
                 )
             }
             Type::Map(inner) => {
-                let item = self.item_arg(inner, site);
-                (
-                    quote!(impl IntoIterator<Item = (impl Into<String>, #item)>),
-                    quote!(#value.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
-                )
+                let item = self.rust_ty(inner, false, site);
+                (quote!(impl __rt::IntoMap<#item>), quote!(#value.into_map()))
             }
             _ => (self.rust_ty(ty, secret, site), quote!(#value)),
-        }
-    }
-
-    fn item_arg(&self, ty: &Type, site: Site) -> TokenStream {
-        match ty {
-            Type::String | Type::Any => {
-                let target = self.rust_ty(ty, false, site);
-                quote!(impl Into<#target>)
-            }
-            _ => self.rust_ty(ty, false, site),
         }
     }
 

@@ -120,7 +120,7 @@ impl Gen<'_> {
             }
             if output {
                 let slot = Self::slot(&field.ty, field.option, &quote!(self.#name));
-                slots.extend(quote!(#wire => #slot,));
+                slots.extend(quote!(#wire => Some(#slot),));
             }
         }
         let docs = doc(docs);
@@ -145,7 +145,7 @@ impl Gen<'_> {
                 #cfg
                 impl __rt::Emit for #ident {
                     fn emit(&self, out: &mut __rt::JsonWriter) {
-                        out.object(&[#(#emits),*]);
+                        out.object([#(#emits),*]);
                     }
                 }
             }
@@ -155,10 +155,10 @@ impl Gen<'_> {
                 #cfg
                 impl __rt::Object for #ident {
                     fn field(&mut self, key: &str) -> Option<__rt::Slot<'_>> {
-                        Some(match key {
+                        match key {
                             #slots
-                            _ => return None,
-                        })
+                            _ => None,
+                        }
                     }
                 }
 
