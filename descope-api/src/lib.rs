@@ -14,6 +14,18 @@
 //! | feature | module | what |
 //! |---|---|---|
 //! | `auth` (default) | `auth` | the authentication API: OTP, magic and enchanted links, passwords, TOTP, passkeys, OAuth, SAML, SSO, sessions |
+//! | `mgmt` | `management` | the whole management API, on [`ManagementClient`]: every `mgmt-*` feature |
+//!
+//! Each management group also has a feature of its own, for a build that needs only some:
+//! `mgmt-user`, `mgmt-test-user`, `mgmt-tenant`, `mgmt-role`, `mgmt-permission`,
+//! `mgmt-access-key`, `mgmt-sso`, `mgmt-sso-application`, `mgmt-password`, `mgmt-jwt`,
+//! `mgmt-audit`, `mgmt-flow`, `mgmt-project`, `mgmt-list`, `mgmt-fga`, `mgmt-authz`,
+//! `mgmt-outbound-application`, `mgmt-outbound`, `mgmt-third-party-application`,
+//! `mgmt-app-registration`, `mgmt-mcp-server`, `mgmt-resource`, `mgmt-resource-policy`,
+//! `mgmt-dynamic-registration-template`, `mgmt-management-key`, `mgmt-descoper`, `mgmt-group`
+//! (`descope_api::management::<group>`). Searches that page offer `into_stream()` (a
+//! [`Pages`] stream); batch replies offer `into_result()` (a [`PartialFailure`] when any entry
+//! failed).
 //!
 //! Without any, the crate is the runtime alone.
 //!
