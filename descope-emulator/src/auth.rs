@@ -20,8 +20,10 @@ pub(crate) enum Caller {
     Refresh(Token),
     /// A verified session JWT of a live session.
     Session(Token),
-    /// An access or management key (opaque to the emulator).
-    Key,
+    /// An access key, as sent (the access-key exchange looks it up).
+    AccessKey(String),
+    /// The emulator's management key.
+    Management,
 }
 
 /// A verified JWT.
@@ -124,7 +126,16 @@ pub(crate) fn authorize(
                     format!("a JWT where this operation needs `{expected}`"),
                 );
             }
-            Ok(Caller::Key)
+            if style == AuthStyle::AccessKey {
+                return Ok(Caller::AccessKey(key.to_owned()));
+            }
+            if key != shared.management_key {
+                return fail(
+                    Code::InvalidKey,
+                    "the management key is not this emulator's (see `GET /emulator`)",
+                );
+            }
+            Ok(Caller::Management)
         }
     }
 }

@@ -61,7 +61,7 @@
 //!
 //! | route | what |
 //! |---|---|
-//! | `GET /emulator` | project ID, base URL, implemented and unimplemented operations |
+//! | `GET /emulator` | project ID, management key, base URL, implemented and unimplemented operations |
 //! | `GET /emulator/outbox[?loginId=]` | sent messages, oldest first (optionally for one login ID or address) |
 //! | `GET /emulator/outbox/last?loginId=` | the newest message for a login ID or address, or `null` |
 //! | `GET /emulator/users` | every user, in the shape of `UserResponse` |
@@ -85,6 +85,7 @@
 //! | `E014002` | 401 | another project ID in `Authorization` | emulator |
 //! | `E014003` | 401 | a credential of the wrong kind (session JWT for a refresh JWT, a key for a JWT, ...) | emulator |
 //! | `E014004` | 401 | a JWT with a bad signature, expired, from another emulator, or for an unknown session or user | emulator |
+//! | `E014005` | 401 | a management key that is not the emulator's; an access key unknown, deactivated or expired | emulator |
 //! | `E061102` | 401 | wrong code or magic-link token, or none pending (never sent, used, or expired) | Descope |
 //! | `E061103` | 429 | too many wrong codes: the code is locked, send a new one | Descope |
 //! | `E062107` | 409 | sign-up for a login ID that already exists | Descope |
@@ -110,13 +111,14 @@ mod auth;
 mod error;
 mod flows;
 mod jwt;
+mod management;
 mod model;
 mod server;
 mod state;
 
 pub use error::Code;
 pub use model::{Channel, Limits, Message, NewUser, Purpose, SeedError, User, UserTenant};
-pub use server::{DEFAULT_PROJECT_ID, Emulator, EmulatorBuilder, Sizes};
+pub use server::{DEFAULT_MANAGEMENT_KEY, DEFAULT_PROJECT_ID, Emulator, EmulatorBuilder, Sizes};
 
 #[cfg(test)]
 mod tests {

@@ -100,6 +100,10 @@ async fn main() -> ExitCode {
     println!("descope-emulator listening on {}", emulator.base_url());
     println!("project ID: {}", emulator.project_id());
     println!(
+        "management key: {} (the emulator's own, not a secret)",
+        emulator.management_key()
+    );
+    println!(
         "try: DESCOPE_PROJECT_ID={} DESCOPE_BASE_URL={} cargo run --example quickstart",
         emulator.project_id(),
         emulator.base_url()

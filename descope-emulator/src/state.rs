@@ -20,6 +20,28 @@ pub(crate) struct State {
     outbox: VecDeque<Message>,
     next_message_id: u64,
     last_sweep: u64,
+    /// What the management API keeps besides users (see `management.rs`).
+    pub directory: Directory,
+}
+
+/// Tenants, roles, permissions and access keys, each oldest first and capped at
+/// [`Limits::max_objects`] (the oldest makes room). Entries are kept in the shape of the spec's
+/// reply types (`Tenant`, `Role`, `Permission`, `AccessKey`).
+#[derive(Default)]
+pub(crate) struct Directory {
+    pub tenants: VecDeque<Map<String, Value>>,
+    pub roles: VecDeque<Map<String, Value>>,
+    pub permissions: VecDeque<Map<String, Value>>,
+    /// Each access key's cleartext, with its stored details.
+    pub access_keys: VecDeque<(String, Map<String, Value>)>,
+}
+
+/// Appends `item`, dropping the oldest entries beyond `cap`.
+pub(crate) fn push_capped<T>(list: &mut VecDeque<T>, item: T, cap: usize) {
+    list.push_back(item);
+    while list.len() > cap.max(1) {
+        list.pop_front();
+    }
 }
 
 struct UserRecord {
