@@ -320,8 +320,9 @@ impl Mx<'_> {
         let text = opt_of(body, "text").map(str::to_lowercase);
         let test_only = test_only || flag_of(body, "testUsersOnly");
         let with_test = test_only || flag_of(body, "withTestUser");
-        let mut users: Vec<&User> = state
-            .users()
+        let users: Vec<&User> = state
+            .users_in_order()
+            .into_iter()
             .filter(|u| {
                 if test_only {
                     u.test
@@ -353,7 +354,6 @@ impl Mx<'_> {
                 })
             })
             .collect();
-        users.sort_by(|a, b| (a.created_time, &a.user_id).cmp(&(b.created_time, &b.user_id)));
         let total = users.len();
         let int = |name: &str| body.get(name).and_then(Value::as_i64).unwrap_or(0).max(0);
         let limit = match int("limit") {
@@ -556,6 +556,10 @@ impl Mx<'_> {
 
     fn channel(&self) -> Result<Channel, Fail> {
         let text = opt_of(self.req.body, "deliveryMethod").unwrap_or("email");
+        // `Embedded` sends nothing; the code verifies as an email code.
+        if text == "Embedded" {
+            return Ok(Channel::Email);
+        }
         Channel::parse(text).ok_or_else(|| {
             Fail::new(
                 Code::ValidationFailure,
