@@ -543,3 +543,109 @@ async fn other_management_operations_answer_501() {
         501,
     );
 }
+
+// ---- caps and bad input ---------------------------------------------------------------------
+
+#[tokio::test]
+async fn management_objects_and_users_are_capped() {
+    let limits = descope_emulator::Limits {
+        max_objects: 2,
+        max_users: 3,
+        ..descope_emulator::Limits::default()
+    };
+    let (emulator, client) = start_with(limits).await;
+    let management = client.with_management_key(ManagementKey::new(emulator.management_key()));
+    for name in ["a", "b", "c"] {
+        management.tenant().create(name).await.expect("tenant");
+        management
+            .permission()
+            .create(name)
+            .await
+            .expect("permission");
+        management.access_key().create(name).await.expect("key");
+    }
+    let tenants = management
+        .tenant()
+        .load_all()
+        .await
+        .expect("tenants")
+        .tenants;
+    let names: Vec<&str> = tenants.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["b", "c"], "the oldest made room");
+    assert_eq!(
+        management
+            .permission()
+            .load_all()
+            .await
+            .expect("all")
+            .permissions
+            .len(),
+        2
+    );
+    assert_eq!(
+        management
+            .access_key()
+            .search()
+            .await
+            .expect("all")
+            .keys
+            .len(),
+        2
+    );
+    for i in 0..5 {
+        management
+            .user()
+            .create(format!("user{i}@example.com"))
+            .await
+            .expect("user");
+    }
+    assert_eq!(emulator.sizes().users, 3);
+}
+
+#[tokio::test]
+async fn bad_management_input_is_a_typed_error() {
+    let (emulator, _client, _management) = setup().await;
+    let raw = raw(&emulator);
+    let auth = raw.bearer(emulator.management_key());
+    raw.post("/v1/mgmt/user/create", Some(&auth), r#"{"loginId":5}"#)
+        .await
+        .error("E011003", 400);
+    raw.post("/v1/mgmt/user/create", Some(&auth), "{")
+        .await
+        .error("E011001", 400);
+    raw.post("/v1/mgmt/user/create", Some(&auth), r#"{"loginId":"   "}"#)
+        .await
+        .error("E011002", 400);
+    raw.post(
+        "/v1/mgmt/user/create/batch",
+        Some(&auth),
+        r#"{"users":[{"loginId":"a@example.com","email":"nope"}]}"#,
+    )
+    .await
+    .error("E011003", 400);
+    raw.get("/v1/mgmt/user", Some(&auth))
+        .await
+        .error("E011004", 400);
+    let reply = raw
+        .post(
+            "/v2/mgmt/user/search",
+            Some(&auth),
+            r#"{"page":2147483647,"limit":2147483647}"#,
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    raw.post(
+        "/v1/mgmt/user/update/status",
+        Some(&auth),
+        r#"{"loginId":"nobody","status":"frozen"}"#,
+    )
+    .await
+    .error("E011003", 400);
+    raw.post(
+        "/v1/mgmt/tests/generate/otp",
+        Some(&auth),
+        r#"{"loginId":"nobody","deliveryMethod":"email"}"#,
+    )
+    .await
+    .error("E062108", 400);
+}
