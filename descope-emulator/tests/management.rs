@@ -382,6 +382,29 @@ async fn a_test_user_signs_in_with_a_generated_otp_magic_link_and_embedded_link(
         .expect("verify link");
     assert_eq!(session.claims["amr"], serde_json::json!(["magiclink"]));
 
+    let enchanted = management
+        .test_user()
+        .generate_enchanted_link("test@example.com")
+        .await
+        .expect("enchanted link");
+    let token = enchanted
+        .link
+        .expose_secret()
+        .rsplit_once("t=")
+        .map(|(_, token)| token.to_owned())
+        .expect("a token");
+    client
+        .enchanted_link()
+        .verify(token)
+        .await
+        .expect("verify enchanted link");
+    let session = client
+        .enchanted_link()
+        .get_session(enchanted.pending_ref)
+        .await
+        .expect("collect the session");
+    assert_eq!(session.user.user_id, created.user.user_id);
+
     let embedded = management
         .user()
         .generate_embedded_link("test@example.com")
