@@ -324,6 +324,10 @@ async fn search_pages_with_total_and_streams_every_page() {
         .await
         .expect("search");
     assert_eq!(found.total, 1);
+    let ids = [first.users[0].user_id.clone(), "U2nobody".to_owned()];
+    let loaded = management.user().load_batch(ids).await.expect("load batch");
+    assert_eq!(loaded.users.len(), 1);
+    assert_eq!(loaded.users[0].login_ids, ["user0@example.com"]);
     let tests = management.user().search_test_users().await.expect("search");
     assert_eq!(tests.total, 1);
     assert!(tests.users[0].test);
@@ -460,6 +464,12 @@ async fn tenants_roles_and_permissions() {
     let all = tenants.load_all().await.expect("load all");
     assert_eq!(all.tenants.len(), 1);
     assert_eq!(all.tenants[0].name, "Acme Inc");
+    let found = tenants
+        .search()
+        .tenant_names(["Acme Inc"])
+        .await
+        .expect("search");
+    assert_eq!(found.tenants[0].id, id);
     tenants.delete(&id).await.expect("delete");
     assert!(
         tenants
@@ -500,7 +510,18 @@ async fn tenants_roles_and_permissions() {
     let all = roles.load_all().await.expect("load all");
     assert_eq!(all.roles.len(), 1);
     assert_eq!(all.roles[0].name, "writer");
-    roles.delete("writer").await.expect("delete");
+    let by_id = roles
+        .update_by_id(&role.id, "author")
+        .description("Writes")
+        .await
+        .expect("update by id");
+    assert_eq!(
+        (by_id.name.as_str(), by_id.description.as_str()),
+        ("author", "Writes")
+    );
+    roles.create("reader").await.expect("create");
+    roles.delete_by_id(&role.id).await.expect("delete by id");
+    roles.delete("reader").await.expect("delete");
     assert!(roles.load_all().await.expect("all").roles.is_empty());
 }
 
@@ -527,6 +548,8 @@ async fn access_keys_exchange_until_deactivated() {
     assert_eq!(exchanged.key_id, created.key.id);
     assert!(exchanged.session_jwt.is_some());
 
+    let loaded = keys.load(&created.key.id).await.expect("load");
+    assert_eq!(loaded.key.role_names, ["deployer"]);
     let found = keys.search().await.expect("search");
     assert_eq!(found.keys.len(), 1);
     assert_eq!(found.keys[0].id, created.key.id);
