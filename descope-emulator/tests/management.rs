@@ -550,11 +550,32 @@ async fn access_keys_exchange_until_deactivated() {
 
     let loaded = keys.load(&created.key.id).await.expect("load");
     assert_eq!(loaded.key.role_names, ["deployer"]);
+    let validated = client
+        .session()
+        .validate(exchanged.session_jwt.as_ref().expect("a session JWT"))
+        .await
+        .expect("the exchanged JWT validates");
+    assert_eq!(
+        validated.parsed_jwt["sub"],
+        serde_json::json!(created.key.id)
+    );
+    assert_eq!(
+        validated.parsed_jwt["roles"],
+        serde_json::json!(["deployer"])
+    );
     let found = keys.search().await.expect("search");
     assert_eq!(found.keys.len(), 1);
     assert_eq!(found.keys[0].id, created.key.id);
 
     keys.deactivate(&created.key.id).await.expect("deactivate");
+    assert_api_error(
+        client
+            .session()
+            .validate(exchanged.session_jwt.as_ref().expect("a session JWT"))
+            .await,
+        "E014004",
+        401,
+    );
     assert_api_error(
         client.access_key().exchange(&cleartext).await,
         "E014005",
