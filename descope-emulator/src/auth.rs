@@ -20,8 +20,10 @@ pub(crate) enum Caller {
     Refresh(Token),
     /// A verified session JWT of a live session.
     Session(Token),
-    /// An access or management key (opaque to the emulator).
-    Key,
+    /// An access key, as sent (the access-key exchange looks it up).
+    AccessKey(String),
+    /// The emulator's management key.
+    Management,
 }
 
 /// A verified JWT.
@@ -124,7 +126,16 @@ pub(crate) fn authorize(
                     format!("a JWT where this operation needs `{expected}`"),
                 );
             }
-            Ok(Caller::Key)
+            if style == AuthStyle::AccessKey {
+                return Ok(Caller::AccessKey(key.to_owned()));
+            }
+            if key != shared.management_key {
+                return fail(
+                    Code::InvalidKey,
+                    "the management key is not this emulator's (see `GET /emulator`)",
+                );
+            }
+            Ok(Caller::Management)
         }
     }
 }
@@ -189,6 +200,24 @@ pub(crate) fn verify(
     }
     let sid = text("sid").to_owned();
     let user_id = text("sub").to_owned();
+    // A session JWT from the access-key exchange: no session, its key must still be active.
+    if sid.is_empty() && want == Kind::Session {
+        let active = state.directory.access_keys.iter().any(|(_, key)| {
+            key.get("id") == Some(&Value::from(user_id.as_str()))
+                && key.get("status") == Some(&Value::from("active"))
+        });
+        if active {
+            return Ok(Token {
+                sid,
+                user_id,
+                claims,
+            });
+        }
+        return fail(
+            Code::InvalidToken,
+            "the session JWT's access key is unknown, deactivated or deleted",
+        );
+    }
     match state.session(&sid) {
         None => fail(
             Code::InvalidToken,

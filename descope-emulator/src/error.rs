@@ -35,6 +35,9 @@ pub enum Code {
     /// `E014004` (401): a JWT that does not verify: bad signature, expired, issued by another
     /// emulator, or for a session or user the emulator no longer knows.
     InvalidToken,
+    /// `E014005` (401): a management key that is not the emulator's, or an access key that is
+    /// unknown, deactivated or expired.
+    InvalidKey,
     /// `E061102` (401): wrong one-time code or link token, or none pending (never sent, already
     /// used, or expired).
     WrongCode,
@@ -70,6 +73,7 @@ impl Code {
         Code::WrongProject,
         Code::WrongCredential,
         Code::InvalidToken,
+        Code::InvalidKey,
         Code::WrongCode,
         Code::TooManyAttempts,
         Code::UserExists,
@@ -106,6 +110,7 @@ impl Code {
             Code::WrongProject => ("E014002", 401, "Unauthorized: unknown project"),
             Code::WrongCredential => ("E014003", 401, "Unauthorized: wrong kind of credential"),
             Code::InvalidToken => ("E014004", 401, "Unauthorized: invalid token"),
+            Code::InvalidKey => ("E014005", 401, "Unauthorized: invalid key"),
             Code::WrongCode => ("E061102", 401, "Wrong or expired code"),
             Code::TooManyAttempts => ("E061103", 429, "Too many attempts"),
             Code::EnchantedLinkPending => ("E062503", 401, "Enchanted link is pending"),

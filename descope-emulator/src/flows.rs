@@ -23,6 +23,8 @@ pub(crate) struct Request<'a> {
     pub op: &'a Endpoint,
     pub params: &'a HashMap<String, String>,
     pub body: &'a Map<String, Value>,
+    /// The query string's fields (checked against the spec).
+    pub query: &'a HashMap<String, String>,
     pub caller: Caller,
 }
 
@@ -125,7 +127,10 @@ const OPERATIONS: &[(&str, Handler)] = &[
 
 /// The ids of the operations the emulator implements, in spec order of the table.
 pub(crate) fn implemented() -> impl Iterator<Item = &'static str> {
-    OPERATIONS.iter().map(|(id, _)| *id)
+    OPERATIONS
+        .iter()
+        .map(|(id, _)| *id)
+        .chain(crate::management::implemented())
 }
 
 /// Runs the operation; `sent` collects the messages it put in the outbox.
@@ -136,6 +141,9 @@ pub(crate) fn dispatch(
     now: u64,
 ) -> Result<Value, Fail> {
     let cx = Cx { shared, now, req };
+    if let Some(result) = crate::management::dispatch(shared, state, req, now) {
+        return result;
+    }
     match OPERATIONS.iter().find(|(id, _)| *id == req.op.id) {
         Some((_, handler)) => handler(&cx, state),
         None => fail(
@@ -261,6 +269,7 @@ impl Cx<'_> {
                 format!("no user has login ID {login_id}"),
             );
         };
+        check_enabled(&user)?;
         let to = if channel.is_phone() {
             &user.phone
         } else {
@@ -619,14 +628,17 @@ impl Cx<'_> {
                     tenants,
                     custom_attributes: Map::new(),
                     created_time: self.now,
+                    status: "enabled".to_owned(),
+                    test: false,
                 };
                 state.insert_user(user, self.now, limits);
                 (user_id, true)
             }
             Action::SignIn { user_id } => {
-                if state.user(&user_id).is_none() {
+                let Some(user) = state.user(&user_id) else {
                     return fail(Code::UserNotFound, "the user no longer exists");
-                }
+                };
+                check_enabled(user)?;
                 state.update_user(&user_id, |u| mark_verified(u, channel));
                 (user_id, false)
             }
@@ -932,6 +944,20 @@ impl Cx<'_> {
     }
 }
 
+/// A disabled user (management `update_status`) cannot sign in.
+pub(crate) fn check_enabled(user: &User) -> Result<(), Fail> {
+    if user.status == "disabled" {
+        return fail(
+            Code::InvalidArgument,
+            format!(
+                "the user with login ID {} is disabled",
+                user.login_ids.join(", ")
+            ),
+        );
+    }
+    Ok(())
+}
+
 fn mark_verified(user: &mut User, channel: Channel) {
     if channel.is_phone() {
         user.verified_phone = true;
@@ -1061,7 +1087,7 @@ mod tests {
         unique.dedup();
         assert_eq!(
             unique.len(),
-            OPERATIONS.len(),
+            implemented().count(),
             "an operation is listed twice"
         );
     }

@@ -41,6 +41,19 @@
 //! validation, and the JWKS at `/v2/keys/{projectId}` and `/v1/keys/{projectId}`. The full list
 //! is [`Emulator::implemented_operations`].
 //!
+//! The management API, with the emulator's management key ([`Emulator::management_key`],
+//! default [`DEFAULT_MANAGEMENT_KEY`], printed at startup and shown by `GET /emulator`; any
+//! other key answers 401): users (create, create test user, batch create, load, load batch,
+//! search and search test users with `page`, `limit` and `total`, update, patch, status, add
+//! and remove tenants, add, set and remove roles, delete, delete batch, delete all test users),
+//! codes and links for test users (OTP, magic link, enchanted link, and embedded links for any
+//! user) that the auth API verifies, tenants, roles and permissions (create, load, update,
+//! delete), and access keys (create, load, search, activate, deactivate, delete) that the auth
+//! API's access-key exchange trades for a session JWT until they are deactivated or deleted.
+//! Users are one store: a user created through management signs in through OTP and the other
+//! flows, and a user who signed up shows in management searches. A disabled user cannot sign
+//! in, and disabling ends the user's sessions.
+//!
 //! Codes and links go to an outbox instead of a mailbox or phone: [`Emulator::outbox`],
 //! [`Emulator::last_code`], or over HTTP. Successful verifications return a session JWT and a
 //! refresh JWT signed RS256, with Descope's claims (`sub`, `iss`, `iat`, `exp`, `drn` (`DS` or
@@ -61,7 +74,7 @@
 //!
 //! | route | what |
 //! |---|---|
-//! | `GET /emulator` | project ID, base URL, implemented and unimplemented operations |
+//! | `GET /emulator` | project ID, management key, base URL, implemented and unimplemented operations |
 //! | `GET /emulator/outbox[?loginId=]` | sent messages, oldest first (optionally for one login ID or address) |
 //! | `GET /emulator/outbox/last?loginId=` | the newest message for a login ID or address, or `null` |
 //! | `GET /emulator/users` | every user, in the shape of `UserResponse` |
@@ -85,6 +98,7 @@
 //! | `E014002` | 401 | another project ID in `Authorization` | emulator |
 //! | `E014003` | 401 | a credential of the wrong kind (session JWT for a refresh JWT, a key for a JWT, ...) | emulator |
 //! | `E014004` | 401 | a JWT with a bad signature, expired, from another emulator, or for an unknown session or user | emulator |
+//! | `E014005` | 401 | a management key that is not the emulator's; an access key unknown, deactivated or expired | emulator |
 //! | `E061102` | 401 | wrong code or magic-link token, or none pending (never sent, used, or expired) | Descope |
 //! | `E061103` | 429 | too many wrong codes: the code is locked, send a new one | Descope |
 //! | `E062107` | 409 | sign-up for a login ID that already exists | Descope |
@@ -98,7 +112,8 @@
 //! Users, pending codes and links, sessions and the outbox are capped and expire
 //! ([`Limits`]; defaults: 10 000 users forgotten after 24 h idle, 10 000 pending codes valid
 //! 10 min with 5 attempts, 10 000 sessions living 7 days with session JWTs of 10 min, 1 000
-//! outbox messages, 20 history entries per user, 64 KiB bodies). At a cap the oldest entry
+//! outbox messages, 20 history entries per user, 64 KiB bodies, 1 000 each of tenants,
+//! roles, permissions and access keys). At a cap the oldest entry
 //! makes room. [`Emulator::advance_time`] moves the emulator's clock to test expiry without
 //! waiting.
 
@@ -110,13 +125,14 @@ mod auth;
 mod error;
 mod flows;
 mod jwt;
+mod management;
 mod model;
 mod server;
 mod state;
 
 pub use error::Code;
 pub use model::{Channel, Limits, Message, NewUser, Purpose, SeedError, User, UserTenant};
-pub use server::{DEFAULT_PROJECT_ID, Emulator, EmulatorBuilder, Sizes};
+pub use server::{DEFAULT_MANAGEMENT_KEY, DEFAULT_PROJECT_ID, Emulator, EmulatorBuilder, Sizes};
 
 #[cfg(test)]
 mod tests {

@@ -1,25 +1,28 @@
 //! `descope-emulator`: runs the emulator until Ctrl-C, printing every code it "sends".
 //!
 //! ```text
-//! cargo run -p descope-emulator -- --port 4510 [--host 127.0.0.1] [--project-id P2...]
+//! cargo run -p descope-emulator -- --port 4510 [--host 127.0.0.1] [--project-id P2...] [--management-key K2...]
 //! ```
 
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 
-use descope_emulator::{DEFAULT_PROJECT_ID, Emulator, Message};
+use descope_emulator::{DEFAULT_MANAGEMENT_KEY, DEFAULT_PROJECT_ID, Emulator, Message};
 
 const USAGE: &str = "\
-usage: descope-emulator [--port PORT] [--host ADDRESS] [--project-id ID]
+usage: descope-emulator [--port PORT] [--host ADDRESS] [--project-id ID] [--management-key KEY]
 
   --port PORT        port to listen on (default 4510; 0 picks a free one)
   --host ADDRESS     address to listen on (default 127.0.0.1)
-  --project-id ID    project ID to accept (default P2emulatorLocalProject)";
+  --project-id ID    project ID to accept (default P2emulatorLocalProject)
+  --management-key KEY
+                     management key to accept (default K2emulatorManagementKey)";
 
 struct Args {
     host: IpAddr,
     port: u16,
     project_id: String,
+    management_key: String,
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
@@ -27,6 +30,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String>
         host: IpAddr::from([127, 0, 0, 1]),
         port: 4510,
         project_id: DEFAULT_PROJECT_ID.to_owned(),
+        management_key: DEFAULT_MANAGEMENT_KEY.to_owned(),
     };
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -48,6 +52,10 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String>
             }
             "--project-id" if !value.trim().is_empty() => parsed.project_id = value,
             "--project-id" => return Err("the project ID must not be empty".to_owned()),
+            "--management-key" if !value.trim().is_empty() => parsed.management_key = value,
+            "--management-key" => {
+                return Err("the management key must not be empty".to_owned());
+            }
             _ => return Err(format!("unknown option {flag}")),
         }
     }
@@ -84,6 +92,7 @@ async fn main() -> ExitCode {
     let started = Emulator::builder()
         .addr(SocketAddr::new(args.host, args.port))
         .project_id(&args.project_id)
+        .management_key(&args.management_key)
         .on_send(print_message)
         .start()
         .await;
@@ -100,8 +109,19 @@ async fn main() -> ExitCode {
     println!("descope-emulator listening on {}", emulator.base_url());
     println!("project ID: {}", emulator.project_id());
     println!(
+        "management key: {} (the emulator's own, not a secret)",
+        emulator.management_key()
+    );
+    println!(
         "try: DESCOPE_PROJECT_ID={} DESCOPE_BASE_URL={} cargo run --example quickstart",
         emulator.project_id(),
+        emulator.base_url()
+    );
+    println!(
+        "     DESCOPE_PROJECT_ID={} DESCOPE_MANAGEMENT_KEY={} DESCOPE_BASE_URL={} cargo run -p \
+         descope-api --example admin --features mgmt",
+        emulator.project_id(),
+        emulator.management_key(),
         emulator.base_url()
     );
     println!(
@@ -145,5 +165,9 @@ mod tests {
             "unknown option --nope"
         );
         assert!(args(&["--project-id", " "]).is_err());
+        assert_eq!(parsed.management_key, DEFAULT_MANAGEMENT_KEY);
+        let parsed = args(&["--management-key", "K2mine"]).unwrap().unwrap();
+        assert_eq!(parsed.management_key, "K2mine");
+        assert!(args(&["--management-key", ""]).is_err());
     }
 }

@@ -34,6 +34,8 @@ pub struct Limits {
     pub max_history: usize,
     /// Largest request body accepted, in bytes (default 64 KiB).
     pub max_body_bytes: usize,
+    /// Tenants, roles, permissions and access keys kept at once, each (default 1 000).
+    pub max_objects: usize,
 }
 
 impl Default for Limits {
@@ -50,6 +52,7 @@ impl Default for Limits {
             max_outbox: 1_000,
             max_history: 20,
             max_body_bytes: 64 * 1024,
+            max_objects: 1_000,
         }
     }
 }
@@ -204,6 +207,10 @@ pub struct User {
     pub custom_attributes: Map<String, Value>,
     /// When the user was created, in Unix seconds.
     pub created_time: u64,
+    /// `enabled` or `disabled` (management `update_status`); a disabled user cannot sign in.
+    pub status: String,
+    /// Whether the user is a test user (management `create_test_user`).
+    pub test: bool,
 }
 
 /// A tenant a user belongs to.
@@ -242,9 +249,9 @@ impl User {
             "verifiedPhone": self.verified_phone,
             "roleNames": self.role_names,
             "userTenants": tenants,
-            "status": "enabled",
+            "status": self.status,
             "picture": self.picture,
-            "test": false,
+            "test": self.test,
             "customAttributes": self.custom_attributes,
             "createdTime": self.created_time,
             "givenName": self.given_name,

@@ -31,6 +31,10 @@ use crate::state::State;
 /// The project ID an emulator uses unless told otherwise.
 pub const DEFAULT_PROJECT_ID: &str = "P2emulatorLocalProject";
 
+/// The management key an emulator accepts unless told otherwise. Like the signing key it is
+/// public: it only opens the emulator's management API.
+pub const DEFAULT_MANAGEMENT_KEY: &str = "K2emulatorManagementKey";
+
 /// A callback that sees every message the emulator "sends".
 type OnSend = Arc<dyn Fn(&Message) + Send + Sync>;
 
@@ -39,6 +43,8 @@ pub(crate) struct Shared {
     /// The resolved spec requests are checked against.
     pub api: &'static Api,
     pub project_id: String,
+    /// The management key `Bearer <ProjectID>:<ManagementKey>` must carry.
+    pub management_key: String,
     pub base_url: String,
     /// The `iss` claim of every JWT: `<base URL>/<project ID>`.
     pub issuer: String,
@@ -116,6 +122,12 @@ impl Emulator {
     /// The project ID the emulator accepts.
     pub fn project_id(&self) -> &str {
         &self.shared.project_id
+    }
+
+    /// The management key the emulator accepts (default [`DEFAULT_MANAGEMENT_KEY`]), for
+    /// `ClientBuilder::management_key` or `DESCOPE_MANAGEMENT_KEY`.
+    pub fn management_key(&self) -> &str {
+        &self.shared.management_key
     }
 
     /// The address the server listens on.
@@ -260,6 +272,7 @@ pub struct Sizes {
 #[derive(Clone)]
 pub struct EmulatorBuilder {
     project_id: String,
+    management_key: String,
     addr: SocketAddr,
     limits: Limits,
     key_der: Option<Vec<u8>>,
@@ -271,6 +284,7 @@ impl Default for EmulatorBuilder {
     fn default() -> EmulatorBuilder {
         EmulatorBuilder {
             project_id: DEFAULT_PROJECT_ID.to_owned(),
+            management_key: DEFAULT_MANAGEMENT_KEY.to_owned(),
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             limits: Limits::default(),
             key_der: None,
@@ -297,6 +311,13 @@ impl EmulatorBuilder {
     #[must_use]
     pub fn project_id(mut self, project_id: impl Into<String>) -> EmulatorBuilder {
         self.project_id = project_id.into();
+        self
+    }
+
+    /// The management key to accept (default [`DEFAULT_MANAGEMENT_KEY`]).
+    #[must_use]
+    pub fn management_key(mut self, key: impl Into<String>) -> EmulatorBuilder {
+        self.management_key = key.into();
         self
     }
 
@@ -364,6 +385,7 @@ impl EmulatorBuilder {
             api,
             issuer: format!("{base_url}/{}", self.project_id),
             project_id: self.project_id,
+            management_key: self.management_key,
             base_url,
             keys,
             redirect_url: self
@@ -491,6 +513,7 @@ fn handle(
         op,
         params: &routed.params,
         body: &body,
+        query: &query,
         caller,
     };
     let result = dispatch(shared, &mut state, &request, now);
@@ -516,6 +539,7 @@ async fn index(Extract(shared): Extract<Arc<Shared>>) -> Response {
     axum::Json(json!({
         "emulator": "descope-emulator",
         "projectId": shared.project_id,
+        "managementKey": shared.management_key,
         "baseUrl": shared.base_url,
         "implemented": Emulator::implemented_operations(),
         "notImplemented": Emulator::unimplemented_operations(),
@@ -669,6 +693,8 @@ fn seed(shared: &Shared, new: NewUser) -> Result<User, SeedError> {
         tenants: new.tenants,
         custom_attributes: serde_json::Map::new(),
         created_time: now,
+        status: "enabled".to_owned(),
+        test: false,
     };
     state.insert_user(user.clone(), now, &shared.limits);
     Ok(user)

@@ -19,11 +19,36 @@ pub(crate) struct State {
     enchanted: HashMap<String, Enchanted>,
     outbox: VecDeque<Message>,
     next_message_id: u64,
+    next_user_seq: u64,
     last_sweep: u64,
+    /// What the management API keeps besides users (see `management.rs`).
+    pub directory: Directory,
+}
+
+/// Tenants, roles, permissions and access keys, each oldest first and capped at
+/// [`Limits::max_objects`] (the oldest makes room). Entries are kept in the shape of the spec's
+/// reply types (`Tenant`, `Role`, `Permission`, `AccessKey`).
+#[derive(Default)]
+pub(crate) struct Directory {
+    pub tenants: VecDeque<Map<String, Value>>,
+    pub roles: VecDeque<Map<String, Value>>,
+    pub permissions: VecDeque<Map<String, Value>>,
+    /// Each access key's cleartext, with its stored details.
+    pub access_keys: VecDeque<(String, Map<String, Value>)>,
+}
+
+/// Appends `item`, dropping the oldest entries beyond `cap`.
+pub(crate) fn push_capped<T>(list: &mut VecDeque<T>, item: T, cap: usize) {
+    list.push_back(item);
+    while list.len() > cap.max(1) {
+        list.pop_front();
+    }
 }
 
 struct UserRecord {
     user: User,
+    /// Insertion order, for searches that page.
+    seq: u64,
     last_active: u64,
     history: VecDeque<u64>,
 }
@@ -171,6 +196,13 @@ impl State {
         self.users.values().map(|r| &r.user)
     }
 
+    /// Every user, oldest first (in the order they were added).
+    pub fn users_in_order(&self) -> Vec<&User> {
+        let mut records: Vec<&UserRecord> = self.users.values().collect();
+        records.sort_by_key(|r| r.seq);
+        records.into_iter().map(|r| &r.user).collect()
+    }
+
     /// Adds a user whose login IDs are all free, making room first when at the cap.
     pub fn insert_user(&mut self, user: User, now: u64, limits: &Limits) {
         while self.users.len() >= limits.max_users.max(1) {
@@ -181,9 +213,11 @@ impl State {
             self.login_index
                 .insert(login_id.clone(), user.user_id.clone());
         }
+        self.next_user_seq += 1;
         self.users.insert(
             user.user_id.clone(),
             UserRecord {
+                seq: self.next_user_seq,
                 user,
                 last_active: now,
                 history: VecDeque::new(),

@@ -1,4 +1,4 @@
-//! Every authentication operation in spec/ reaches the emulator: it is either implemented or
+//! Every operation in spec/ (auth and management) reaches the emulator: it is either implemented or
 //! answers 501, never 404. The spec is read here from descope-api/spec on disk (not from the
 //! emulator's embedded copy), and each operation gets a request that passes its checks: the
 //! right method and path, the credential its auth style needs, and its required body fields.
@@ -21,6 +21,20 @@ async fn every_spec_operation_is_implemented_or_answers_501_and_none_is_404() {
 
     let (emulator, client) = start().await;
     let raw = raw(&emulator);
+
+    let management = raw.bearer(emulator.management_key());
+    let created = raw
+        .post(
+            "/v1/mgmt/accesskey/create",
+            Some(&management),
+            r#"{"name":"coverage"}"#,
+        )
+        .await;
+    assert_eq!(created.status, 200, "{:?}", created.body);
+    let access_key = created.body["cleartext"]
+        .as_str()
+        .expect("a cleartext key")
+        .to_owned();
 
     let mut implemented = Vec::new();
     let mut not_implemented = Vec::new();
@@ -63,7 +77,8 @@ async fn every_spec_operation_is_implemented_or_answers_501_and_none_is_404() {
             AuthStyle::Project => Some(raw.project_auth()),
             AuthStyle::Refresh => Some(raw.bearer(refresh_of(&session).expose_secret())),
             AuthStyle::Session => Some(raw.bearer(session_of(&session).expose_secret())),
-            AuthStyle::AccessKey | AuthStyle::Management => Some(raw.bearer("K2someKey")),
+            AuthStyle::AccessKey => Some(raw.bearer(&access_key)),
+            AuthStyle::Management => Some(management.clone()),
         };
         let body = endpoint.method.has_body().then(|| {
             Value::Object(api.sample_params(&endpoint.params, Place::Body, Fill::Required))

@@ -252,7 +252,7 @@ async fn credentials_must_fit_the_auth_style() {
     .await
     .error("E014003", 401);
 
-    // Access-key endpoints take a key, not a JWT; with a key the emulator answers 501.
+    // Access-key endpoints take a key, not a JWT; a key the emulator never issued is refused.
     raw.post(
         "/v1/auth/accesskey/exchange",
         Some(&raw.bearer(refresh.expose_secret())),
@@ -266,7 +266,7 @@ async fn credentials_must_fit_the_auth_style() {
         "{}",
     )
     .await
-    .error("E011501", 501);
+    .error("E014005", 401);
 
     // Endpoints without auth ignore the header.
     let keys = format!("/v2/keys/{}", raw.project);
