@@ -49,7 +49,7 @@ async fn the_added_endpoint_sends_and_decodes_like_a_shipped_one() {
         .timeout(60)
         .await
         .expect("reply");
-    assert_eq!(minted.token, "tok-1");
+    assert_eq!(minted.token.expose_secret(), "tok-1");
     assert_eq!(minted.masked_email, "a***@example.com");
     assert_eq!(minted.masked_phone, "", "missing fields default");
 }
