@@ -84,6 +84,11 @@ pub enum Error {
     /// The client is misconfigured.
     #[error("configuration error: {0}")]
     Config(String),
+
+    /// A session or refresh JWT was rejected: which check failed (never any of the token).
+    #[cfg(feature = "auth")]
+    #[error(transparent)]
+    Session(crate::SessionError),
 }
 
 impl Error {
@@ -106,6 +111,15 @@ impl Error {
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// Why a session or refresh JWT was rejected, for [`Error::Session`].
+    #[cfg(feature = "auth")]
+    pub fn session_error(&self) -> Option<&crate::SessionError> {
+        match self {
+            Error::Session(error) => Some(error),
             _ => None,
         }
     }
@@ -176,6 +190,8 @@ impl fmt::Debug for Error {
                 .field("reason", reason)
                 .finish(),
             Error::Config(message) => f.debug_tuple("Config").field(message).finish(),
+            #[cfg(feature = "auth")]
+            Error::Session(error) => f.debug_tuple("Session").field(error).finish(),
         }
     }
 }

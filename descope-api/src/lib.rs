@@ -56,6 +56,8 @@ mod error;
 pub mod reliability;
 mod request;
 mod retry;
+#[cfg(feature = "auth")]
+pub mod session;
 mod transport;
 mod validate;
 
@@ -69,6 +71,8 @@ pub use descope_macros::generate;
 pub use error::{ApiError, DecodeError, Error};
 pub use request::{Configured, RequestExt, ResponseFuture};
 pub use retry::RetryPolicy;
+#[cfg(feature = "auth")]
+pub use session::{Session, SessionError, SessionTokens, TokenKind};
 /// An absolute URL, as redirect-style endpoints return it (re-exported from the `url` crate).
 pub use url::Url;
 
