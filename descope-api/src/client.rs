@@ -470,6 +470,8 @@ impl ClientBuilder {
         let http = http
             .build()
             .map_err(|err| Error::Config(format!("could not build the HTTP client: {err}")))?;
+        #[cfg(feature = "auth")]
+        let session = crate::session::SessionState::new(self.session, &project_id);
         Ok(Client {
             inner: Arc::new(Inner {
                 project_id,
@@ -481,7 +483,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 max_response_size: self.max_response_size,
                 #[cfg(feature = "auth")]
-                session: crate::session::SessionState::new(self.session),
+                session,
             }),
         })
     }

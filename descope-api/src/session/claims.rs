@@ -7,22 +7,6 @@ use serde_json::{Map, Value};
 
 use super::{SessionError, TenantClaims, TokenKind};
 
-/// Claims read into typed fields; every other claim stays in the custom map.
-const TYPED: &[&str] = &[
-    "sub",
-    "iss",
-    "aud",
-    "exp",
-    "nbf",
-    "iat",
-    "drn",
-    "amr",
-    "roles",
-    "permissions",
-    "tenants",
-    "dct",
-];
-
 /// The claims of a token that passed every check.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Claims {
@@ -73,65 +57,65 @@ pub(crate) fn check(
     leeway: u64,
     now: u64,
 ) -> Result<Claims, SessionError> {
-    match claims.get("drn").and_then(Value::as_str) {
-        Some(drn) if drn == want.drn() => {}
+    // Claims are moved out of the map as they are read: what is left is the custom claims.
+    match claims.remove("drn") {
+        Some(Value::String(drn)) if drn == want.drn() => {}
         _ => return Err(SessionError::WrongKind { expected: want }),
     }
-    match claims.get("iss") {
-        Some(Value::String(issuer)) if issuer_matches(issuer, project_id) => {}
+    match claims.remove("iss") {
+        Some(Value::String(issuer)) if issuer_matches(&issuer, project_id) => {}
         _ => return Err(SessionError::WrongIssuer),
     }
-    let issued_at = match claims.get("iat") {
+    let issued_at = match claims.remove("iat") {
         None | Some(Value::Null) => None,
-        Some(value) => Some(seconds(value).ok_or(SessionError::Malformed("`iat` is not a time"))?),
+        Some(value) => Some(seconds(&value).ok_or(SessionError::Malformed("`iat` is not a time"))?),
     };
     if issued_at.is_some_and(|iat| iat > now.saturating_add(leeway)) {
         return Err(SessionError::NotYetValid);
     }
     // jsonwebtoken required `exp` and checked its type.
     let expires_at = claims
-        .get("exp")
+        .remove("exp")
+        .as_ref()
         .and_then(seconds)
         .ok_or(SessionError::Malformed("`exp` is not a time"))?;
-    let subject = match claims.get("sub") {
-        Some(Value::String(sub)) if !sub.is_empty() => sub.clone(),
+    let subject = match claims.remove("sub") {
+        Some(Value::String(sub)) if !sub.is_empty() => sub,
         _ => return Err(SessionError::Malformed("no `sub` claim")),
     };
-    let tenants = match claims.get("tenants") {
+    // Checked by jsonwebtoken.
+    claims.remove("nbf");
+    claims.remove("aud");
+    let tenants = match claims.remove("tenants") {
         Some(Value::Object(tenants)) => Some(
             tenants
-                .iter()
-                .map(|(id, value)| {
+                .into_iter()
+                .map(|(id, mut value)| {
+                    let mut take = |name: &str| strings(value.get_mut(name).map(Value::take));
                     let tenant = TenantClaims {
-                        roles: strings(value.get("roles")),
-                        permissions: strings(value.get("permissions")),
+                        roles: take("roles"),
+                        permissions: take("permissions"),
                     };
-                    (id.clone(), tenant)
+                    (id, tenant)
                 })
                 .collect(),
         ),
         _ => None,
     };
-    let current_tenant = claims
-        .get("dct")
-        .and_then(Value::as_str)
-        .filter(|dct| !dct.is_empty())
-        .map(str::to_owned);
-    let read = Claims {
+    let current_tenant = match claims.remove("dct") {
+        Some(Value::String(dct)) if !dct.is_empty() => Some(dct),
+        _ => None,
+    };
+    Ok(Claims {
         subject,
         issued_at,
         expires_at,
-        amr: strings(claims.get("amr")),
-        roles: strings(claims.get("roles")),
-        permissions: strings(claims.get("permissions")),
+        amr: strings(claims.remove("amr")),
+        roles: strings(claims.remove("roles")),
+        permissions: strings(claims.remove("permissions")),
         tenants,
         current_tenant,
-        custom: Map::new(),
-    };
-    claims.retain(|name, _| !TYPED.contains(&name.as_str()));
-    Ok(Claims {
         custom: claims,
-        ..read
     })
 }
 
@@ -150,12 +134,14 @@ fn seconds(value: &Value) -> Option<u64> {
 
 /// The strings of a JSON array (other items, or another type, are ignored, as the official
 /// SDKs ignore them).
-fn strings(value: Option<&Value>) -> Vec<String> {
+fn strings(value: Option<Value>) -> Vec<String> {
     match value {
         Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
+            .into_iter()
+            .filter_map(|item| match item {
+                Value::String(text) => Some(text),
+                _ => None,
+            })
             .collect(),
         _ => Vec::new(),
     }

@@ -101,7 +101,9 @@ mod crypto;
 mod error;
 mod jwks;
 
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
@@ -181,13 +183,16 @@ impl SessionConfig {
 pub(crate) struct SessionState {
     pub config: SessionConfig,
     keys: jwks::KeyCache,
+    /// The client's project ID, shared by every [`Session`] it validates.
+    project_id: Arc<str>,
 }
 
 impl SessionState {
-    pub fn new(config: SessionConfig) -> SessionState {
+    pub fn new(config: SessionConfig, project_id: &str) -> SessionState {
         SessionState {
             config,
             keys: jwks::KeyCache::new(),
+            project_id: Arc::from(project_id),
         }
     }
 }
@@ -220,7 +225,7 @@ pub struct Session {
     #[cfg_attr(not(feature = "axum"), allow(dead_code))]
     refresh_expires_at: Option<u64>,
     refreshed: bool,
-    project_id: String,
+    project_id: Arc<str>,
     claims: claims::Claims,
 }
 
@@ -427,16 +432,17 @@ fn matched<I: IntoIterator<Item = S>, S: AsRef<str>>(held: &[String], wanted: I)
         .collect()
 }
 
-/// The header fields the key lookup needs.
+/// The header fields the key lookup needs, borrowed from the decoded header where possible.
 #[derive(serde::Deserialize)]
-struct Header {
-    alg: String,
-    #[serde(default)]
-    kid: Option<String>,
+struct Header<'a> {
+    #[serde(borrow)]
+    alg: Cow<'a, str>,
+    #[serde(borrow, default)]
+    kid: Option<Cow<'a, str>>,
 }
 
-/// The `kid` and `alg` of a token's header, after checking the token's shape.
-fn header(token: &str) -> Result<Header, SessionError> {
+/// The decoded header of a token, after checking the token's shape.
+fn header_bytes(token: &str) -> Result<Vec<u8>, SessionError> {
     if token.len() > MAX_TOKEN_LEN {
         return Err(SessionError::Malformed("longer than 16 KiB"));
     }
@@ -446,10 +452,14 @@ fn header(token: &str) -> Result<Header, SessionError> {
     else {
         return Err(SessionError::Malformed("not three dot-separated parts"));
     };
-    let bytes = URL_SAFE_NO_PAD
+    URL_SAFE_NO_PAD
         .decode(head)
-        .map_err(|_| SessionError::Malformed("the header is not base64url"))?;
-    serde_json::from_slice(&bytes)
+        .map_err(|_| SessionError::Malformed("the header is not base64url"))
+}
+
+/// The `alg` and `kid` of a decoded header.
+fn header(bytes: &[u8]) -> Result<Header<'_>, SessionError> {
+    serde_json::from_slice(bytes)
         .map_err(|_| SessionError::Malformed("the header is not a JSON object with `alg`"))
 }
 
@@ -555,14 +565,15 @@ impl Client {
         if token.is_empty() {
             return Err(SessionError::Missing);
         }
-        let header = header(token)?;
+        let bytes = header_bytes(token)?;
+        let header = header(&bytes)?;
         let kid = header.kid.as_deref().unwrap_or_default();
         if kid.is_empty() {
             return Err(SessionError::UnknownKey);
         }
         let state = self.session_state();
         let key = state.keys.key(self, &state.config, kid).await?;
-        if header.alg != key.alg_name {
+        if *header.alg != *key.alg_name {
             return Err(SessionError::WrongAlgorithm);
         }
         install_crypto_provider();
@@ -591,7 +602,7 @@ impl Client {
             refresh_token,
             refresh_expires_at: None,
             refreshed,
-            project_id: self.project_id().to_owned(),
+            project_id: self.session_state().project_id.clone(),
             claims,
         }
     }
@@ -611,7 +622,7 @@ mod tests {
             refresh_token: None,
             refresh_expires_at: None,
             refreshed: false,
-            project_id: "P1".to_owned(),
+            project_id: Arc::from("P1"),
             claims,
         }
     }
@@ -695,13 +706,15 @@ mod tests {
             format!("{}.e30.x", b64(r#"{"kid":"k"}"#)),
             "a".repeat(MAX_TOKEN_LEN + 1),
         ] {
+            let parsed = header_bytes(&bad).and_then(|bytes| header(&bytes).map(|_| ()));
             assert!(
-                matches!(header(&bad), Err(SessionError::Malformed(_))),
+                matches!(parsed, Err(SessionError::Malformed(_))),
                 "{bad:.40}"
             );
         }
-        let ok = header(&format!("{}.e30.x", b64(r#"{"alg":"none","kid":"k"}"#))).unwrap();
-        assert_eq!((ok.alg.as_str(), ok.kid.as_deref()), ("none", Some("k")));
+        let bytes = header_bytes(&format!("{}.e30.x", b64(r#"{"alg":"none","kid":"k"}"#))).unwrap();
+        let ok = header(&bytes).unwrap();
+        assert_eq!((&*ok.alg, ok.kid.as_deref()), ("none", Some("k")));
     }
 
     #[test]
