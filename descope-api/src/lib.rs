@@ -15,7 +15,11 @@
 //! |---|---|---|
 //! | `auth` (default) | `auth` | the authentication API: OTP, magic and enchanted links, passwords, TOTP, passkeys, OAuth, SAML, SSO, sessions |
 //!
-//! Without any, the crate is the runtime alone.
+//! Without any, the crate is the runtime alone. The runtime's own optional feature:
+//!
+//! | feature | module | what |
+//! |---|---|---|
+//! | `axum` | [`session::axum`](crate::session) | the `Session` extractor and `SessionLayer` for axum 0.8 (turns on `auth`) |
 //!
 //! ```no_run
 //! # fn main() -> Result<(), descope_api::Error> {
@@ -38,6 +42,11 @@
 //! `Display`; call `expose_secret` to read them. Errors are reported as
 //! [`Error`]; Descope's own error codes are available through
 //! [`Error::code`].
+//!
+//! Session JWTs are validated locally with the project's cached public keys:
+//! `client.validate_session(&jwt).await` returns a `Session` with the user's claims, roles and
+//! tenants, or says which check failed (`Error::Session`); see the `session` module (with the
+//! `auth` feature) for the checks, the key cache and its settings.
 //!
 //! Calls are retried as the official SDKs retry them (HTTP 503 and 52x, after
 //! 100 ms, 5 s, 5 s); [`RetryPolicy`] changes that for a client or a single
