@@ -61,7 +61,7 @@ const RESERVED_HEADERS: &[&str] = &[
 /// ```
 /// # fn main() -> Result<(), descope_api::Error> {
 /// use std::time::Duration;
-/// let client = descope_api::Client::builder("P2abc...")
+/// let client = descope_api::Client::builder("P2abc")
 ///     .timeout(Duration::from_secs(30))
 ///     .build()?;
 /// # Ok(()) }
@@ -601,9 +601,9 @@ fn redact_userinfo(url: &str) -> String {
 /// ```
 /// # fn main() -> Result<(), descope_api::Error> {
 /// use descope_api::{Client, ManagementKey};
-/// let client = Client::new("P2abc...")?;
+/// let client = Client::new("P2abc")?;
 /// let mgmt = client.with_management_key(ManagementKey::new("K2..."));
-/// assert_eq!(mgmt.client().project_id(), "P2abc...");
+/// assert_eq!(mgmt.client().project_id(), "P2abc");
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
