@@ -17,6 +17,10 @@ use descope_emulator::{Emulator, NewUser, SigningAlgorithm, TokenKind as MintKin
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
+mod support;
+
+use support::Captured;
+
 // ---- a hostile key server ----------------------------------------------------------------------
 
 /// What the key server answers.
@@ -682,21 +686,6 @@ async fn with_nothing_cached_a_failing_key_server_is_a_key_fetch_error() {
 
 // ---- secrets -----------------------------------------------------------------------------------
 
-/// What `tracing` wrote, at TRACE level.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn no_token_text_in_any_error_debug_or_log_line() {
     let captured = Captured::default();
@@ -750,7 +739,7 @@ async fn no_token_text_in_any_error_debug_or_log_line() {
     shown.push(format!("{failed:?}"));
     shown.push(failed.unwrap_err().to_string());
     shown.push(format!("{client:?}"));
-    let logs = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    let logs = captured.text();
     assert!(logs.contains("descope"), "nothing was logged: {logs}");
     shown.push(logs);
     for token in &tokens {
