@@ -104,15 +104,18 @@ impl KeyCache {
                 {
                     return Ok(key.clone());
                 }
-                match &state.in_flight {
-                    Some(notify) => Next::Wait(notify.clone()),
-                    None if !fetched && may_fetch(&state, config) => {
+                match (&state.in_flight, found) {
+                    // A stale key is good enough while its successor is on the way.
+                    (Some(_), Some(key)) => Next::Give(Ok(key)),
+                    (Some(notify), None) => Next::Wait(notify.clone()),
+                    (None, found) if !fetched && may_fetch(&state, config) => {
+                        drop(found);
                         let notify = Arc::new(Notify::new());
                         state.in_flight = Some(notify.clone());
                         let previous = state.attempted_at.replace(Instant::now());
                         Next::Fetch(notify, previous)
                     }
-                    None => Next::Give(found.ok_or_else(|| missing(&state))),
+                    (None, found) => Next::Give(found.ok_or_else(|| missing(&state))),
                 }
             };
             match next {

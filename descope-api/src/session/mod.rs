@@ -72,7 +72,7 @@
 //! (its clones share them):
 //!
 //! - they are used for [`jwks_ttl`](crate::ClientBuilder::jwks_ttl) (default 10 minutes), then
-//!   fetched again;
+//!   fetched again by the next validation, while the others go on with the cached keys;
 //! - a token naming an unknown `kid` triggers a refetch, at most one per
 //!   [`jwks_refetch_cooldown`](crate::ClientBuilder::jwks_refetch_cooldown) (default 30 s)
 //!   counted from the last fetch: a flood of tokens with random `kid`s costs at most one fetch
