@@ -753,3 +753,33 @@ async fn no_token_text_in_any_error_debug_or_log_line() {
         }
     }
 }
+
+#[tokio::test]
+async fn past_the_ttl_one_validation_refetches_and_the_others_use_the_cached_key() {
+    let emulator = Emulator::start().await.unwrap();
+    let server = KeyServer::start(emulator.jwks()).await;
+    let client = builder(&emulator, &server.base_url)
+        .jwks_ttl(Duration::from_millis(50))
+        .jwks_refetch_cooldown(Duration::from_millis(50))
+        .build()
+        .unwrap();
+    let token = jwt(&emulator.mint_session().sign());
+    client.validate_session(&token).await.expect("warm");
+    server.set(Mode::Serve(emulator.jwks(), Duration::from_millis(600)));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let (leader_client, leader_token) = (client.clone(), token.clone());
+    let leader = tokio::spawn(async move { leader_client.validate_session(&leader_token).await });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let started = std::time::Instant::now();
+    client
+        .validate_session(&token)
+        .await
+        .expect("the cached key");
+    assert!(
+        started.elapsed() < Duration::from_millis(300),
+        "waited {:?} for the refetch in flight",
+        started.elapsed()
+    );
+    leader.await.unwrap().expect("refetched");
+    assert_eq!(server.fetches(), 2);
+}
