@@ -10,7 +10,7 @@ use std::path::Path;
 use descope_spec::Api;
 
 /// The runtime's own features, which the spec does not name.
-const RUNTIME_FEATURES: &[&str] = &["default"];
+const RUNTIME_FEATURES: &[&str] = &["default", "axum"];
 
 /// `name = ["a", "b"]` entries of the `[features]` table (arrays may span lines).
 fn cargo_features(manifest: &str) -> BTreeMap<String, Vec<String>> {

@@ -3,8 +3,6 @@
 //! `source()` chains, requests, clients), nor in anything logged through `tracing` or `log`,
 //! captured at TRACE level from every crate (reqwest, hyper and rustls included).
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use descope_api::__private::{self, Call, Credential, Endpoint, Method, Request};
@@ -17,8 +15,8 @@ use tracing_subscriber::fmt::format::FmtSpan;
 
 mod support;
 
-use support::PROJECT;
 use support::fault::{FaultServer, Step, json, ok, reply, status};
+use support::{Captured, PROJECT};
 
 const REFRESH: &str = "refresh-jwt-SECRET-1f3a";
 const SESSION: &str = "session-jwt-SECRET-9b2c";
@@ -38,27 +36,6 @@ const SECRETS: [&str; 7] = [
     QUERY,
     "SECRET-header-0042",
 ];
-
-/// What `tracing` and `log` wrote, at TRACE level.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
 
 fn assert_clean(what: &str, text: &str) {
     for secret in SECRETS {

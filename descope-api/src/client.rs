@@ -81,6 +81,8 @@ struct Inner {
     retry_policy: RetryPolicy,
     timeout: Duration,
     max_response_size: usize,
+    #[cfg(feature = "auth")]
+    session: crate::session::SessionState,
 }
 
 impl Client {
@@ -160,6 +162,11 @@ impl Client {
     pub(crate) fn project_authorization(&self) -> &HeaderValue {
         &self.inner.project_authorization
     }
+
+    #[cfg(feature = "auth")]
+    pub(crate) fn session_state(&self) -> &crate::session::SessionState {
+        &self.inner.session
+    }
 }
 
 impl fmt::Debug for Client {
@@ -171,7 +178,18 @@ impl fmt::Debug for Client {
             .field("retry_policy", &self.inner.retry_policy)
             .field("timeout", &self.inner.timeout)
             .field("max_response_size", &self.inner.max_response_size)
+            .field("session", &self.inner.session_config())
             .finish_non_exhaustive()
+    }
+}
+
+impl Inner {
+    /// The session settings, for `Debug`.
+    fn session_config(&self) -> &dyn fmt::Debug {
+        #[cfg(feature = "auth")]
+        return &self.session.config;
+        #[cfg(not(feature = "auth"))]
+        return &"(the auth feature is off)";
     }
 }
 
@@ -195,6 +213,8 @@ pub struct ClientBuilder {
     retry_policy: RetryPolicy,
     max_response_size: usize,
     proxy: Proxy,
+    #[cfg(feature = "auth")]
+    session: crate::session::SessionConfig,
 }
 
 /// Where requests go on their way to Descope.
@@ -223,6 +243,8 @@ impl ClientBuilder {
             retry_policy: RetryPolicy::default(),
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             proxy: Proxy::default(),
+            #[cfg(feature = "auth")]
+            session: crate::session::SessionConfig::default(),
         }
     }
 
@@ -335,11 +357,71 @@ impl ClientBuilder {
         self
     }
 
+    /// How long the project's public keys are used before they are fetched again (default 10
+    /// minutes). See [`session`](crate::session) for the cache.
+    #[cfg(feature = "auth")]
+    #[must_use]
+    pub fn jwks_ttl(mut self, ttl: Duration) -> ClientBuilder {
+        self.session.jwks_ttl = ttl;
+        self
+    }
+
+    /// The least time between two fetches of the project's keys that a token naming an unknown
+    /// key may trigger, and between attempts after a failed fetch (default 30 s).
+    #[cfg(feature = "auth")]
+    #[must_use]
+    pub fn jwks_refetch_cooldown(mut self, cooldown: Duration) -> ClientBuilder {
+        self.session.jwks_refetch_cooldown = cooldown;
+        self
+    }
+
+    /// Clock skew allowed when checking a token's `exp`, `nbf` and `iat` (default 5 s, whole
+    /// seconds, at most 1 hour: [`build`](Self::build) fails above that).
+    #[cfg(feature = "auth")]
+    #[must_use]
+    pub fn session_leeway(mut self, leeway: Duration) -> ClientBuilder {
+        self.session.leeway = leeway;
+        self
+    }
+
+    /// Requires session JWTs to carry an `aud` naming one of `audience`. By default `aud` is
+    /// optional and, when present, must name the project ID (as Descope sets it).
+    #[cfg(feature = "auth")]
+    #[must_use]
+    pub fn audience<I, S>(mut self, audience: I) -> ClientBuilder
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.session.audience = Some(audience.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The cookie web requests carry the session JWT in (default `DS`, as Descope's front-end
+    /// SDKs set it).
+    #[cfg(feature = "auth")]
+    #[must_use]
+    pub fn session_cookie_name(mut self, name: impl Into<String>) -> ClientBuilder {
+        self.session.session_cookie = name.into();
+        self
+    }
+
+    /// The cookie web requests carry the refresh JWT in (default `DSR`).
+    #[cfg(feature = "auth")]
+    #[must_use]
+    pub fn refresh_cookie_name(mut self, name: impl Into<String>) -> ClientBuilder {
+        self.session.refresh_cookie = name.into();
+        self
+    }
+
     /// Builds the client.
     ///
     /// Fails with [`Error::Config`] for an empty project ID, a malformed base
-    /// URL or an invalid default header.
+    /// URL, an invalid default header, a session leeway over 1 hour, an invalid
+    /// cookie name or an empty audience.
     pub fn build(self) -> Result<Client, Error> {
+        #[cfg(feature = "auth")]
+        self.session.check()?;
         let project_id = self.project_id;
         if project_id.trim().is_empty() {
             return Err(Error::Config("project ID must not be empty".to_owned()));
@@ -388,6 +470,8 @@ impl ClientBuilder {
         let http = http
             .build()
             .map_err(|err| Error::Config(format!("could not build the HTTP client: {err}")))?;
+        #[cfg(feature = "auth")]
+        let session = crate::session::SessionState::new(self.session, &project_id);
         Ok(Client {
             inner: Arc::new(Inner {
                 project_id,
@@ -398,6 +482,8 @@ impl ClientBuilder {
                 retry_policy: self.retry_policy,
                 timeout: self.timeout,
                 max_response_size: self.max_response_size,
+                #[cfg(feature = "auth")]
+                session,
             }),
         })
     }
@@ -472,6 +558,7 @@ impl fmt::Debug for ClientBuilder {
             .field("default_headers", &header_names)
             .field("retry_policy", &self.retry_policy)
             .field("max_response_size", &self.max_response_size)
+            .field("session", &self.session_config())
             .field(
                 "proxy",
                 &match &self.proxy {
@@ -481,6 +568,16 @@ impl fmt::Debug for ClientBuilder {
                 },
             )
             .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// The session settings, for `Debug`.
+    fn session_config(&self) -> &dyn fmt::Debug {
+        #[cfg(feature = "auth")]
+        return &self.session;
+        #[cfg(not(feature = "auth"))]
+        return &"(the auth feature is off)";
     }
 }
 

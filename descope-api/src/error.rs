@@ -92,6 +92,11 @@ pub enum Error {
         /// How many entries failed.
         failed: usize,
     },
+
+    /// A session or refresh JWT was rejected: which check failed (never any of the token).
+    #[cfg(feature = "auth")]
+    #[error(transparent)]
+    Session(crate::SessionError),
 }
 
 impl Error {
@@ -114,6 +119,15 @@ impl Error {
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// Why a session or refresh JWT was rejected, for [`Error::Session`].
+    #[cfg(feature = "auth")]
+    pub fn session_error(&self) -> Option<&crate::SessionError> {
+        match self {
+            Error::Session(error) => Some(error),
             _ => None,
         }
     }
@@ -188,6 +202,8 @@ impl fmt::Debug for Error {
                 .debug_struct("PartialFailure")
                 .field("failed", failed)
                 .finish(),
+            #[cfg(feature = "auth")]
+            Error::Session(error) => f.debug_tuple("Session").field(error).finish(),
         }
     }
 }

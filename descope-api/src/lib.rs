@@ -27,7 +27,11 @@
 //! [`Pages`] stream); batch replies offer `into_result()` (a [`PartialFailure`] when any entry
 //! failed).
 //!
-//! Without any, the crate is the runtime alone.
+//! Without any, the crate is the runtime alone. The runtime's own optional feature:
+//!
+//! | feature | module | what |
+//! |---|---|---|
+//! | `axum` | [`session::axum`](crate::session) | the `Session` extractor and `SessionLayer` for axum 0.8 (turns on `auth`) |
 //!
 //! ```no_run
 //! # fn main() -> Result<(), descope_api::Error> {
@@ -51,6 +55,11 @@
 //! [`Error`]; Descope's own error codes are available through
 //! [`Error::code`].
 //!
+//! Session JWTs are validated locally with the project's cached public keys:
+//! `client.validate_session(&jwt).await` returns a `Session` with the user's claims, roles and
+//! tenants, or says which check failed (`Error::Session`); see the `session` module (with the
+//! `auth` feature) for the checks, the key cache and its settings.
+//!
 //! Calls are retried as the official SDKs retry them (HTTP 503 and 52x, after
 //! 100 ms, 5 s, 5 s); [`RetryPolicy`] changes that for a client or a single
 //! call. The [`reliability`] module lists timeouts, limits, and what each kind
@@ -70,6 +79,8 @@ mod paging;
 pub mod reliability;
 mod request;
 mod retry;
+#[cfg(feature = "auth")]
+pub mod session;
 mod transport;
 mod validate;
 
@@ -85,6 +96,8 @@ pub use error::{ApiError, DecodeError, Error};
 pub use paging::{Paged, Pages, PartialFailure};
 pub use request::{Configured, RequestExt, ResponseFuture};
 pub use retry::RetryPolicy;
+#[cfg(feature = "auth")]
+pub use session::{Session, SessionError, SessionTokens, TokenKind};
 /// An absolute URL, as redirect-style endpoints return it (re-exported from the `url` crate).
 pub use url::Url;
 

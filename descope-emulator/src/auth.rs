@@ -120,7 +120,7 @@ pub(crate) fn authorize(
             verify(shared, state, jwt, Kind::Session, now).map(Caller::Session)
         }
         (AuthStyle::AccessKey | AuthStyle::Management, Some(key)) => {
-            if shared.keys.verify(key) != Err(JwtError::NotAJwt) {
+            if shared.keys.verify(key, now) != Err(JwtError::NotAJwt) {
                 return fail(
                     Code::WrongCredential,
                     format!("a JWT where this operation needs `{expected}`"),
@@ -149,7 +149,7 @@ pub(crate) fn verify(
     want: Kind,
     now: u64,
 ) -> Result<Token, Fail> {
-    let claims = match shared.keys.verify(jwt) {
+    let claims = match shared.keys.verify(jwt, now) {
         Ok(claims) => claims,
         Err(JwtError::NotAJwt) => {
             return fail(

@@ -118,10 +118,10 @@ const OPERATIONS: &[(&str, Handler)] = &[
     ("auth.session.logout_all", |cx, s| cx.logout(s, true)),
     ("auth.session.validate", |cx, _| cx.validate()),
     ("auth.session.get_keys", |cx, _| {
-        cx.keys().map(|jwk| json!({ "keys": [jwk] }))
+        cx.keys().map(|keys| json!({ "keys": keys }))
     }),
     ("auth.session.get_keys_v1", |cx, _| {
-        cx.keys().map(|jwk| json!([jwk]))
+        cx.keys().map(Value::Array)
     }),
 ];
 
@@ -815,7 +815,7 @@ impl Cx<'_> {
         }
     }
 
-    fn keys(&self) -> Result<Value, Fail> {
+    fn keys(&self) -> Result<Vec<Value>, Fail> {
         let project = self.req.params.get("projectId").map_or("", String::as_str);
         if project != self.shared.project_id {
             return fail(
@@ -826,7 +826,7 @@ impl Cx<'_> {
                 ),
             );
         }
-        Ok(self.shared.keys.jwk())
+        Ok(self.shared.keys.jwks(self.now))
     }
 
     /// The reply of a completed authentication or refresh: both JWTs, their lifetimes, the
@@ -840,8 +840,8 @@ impl Cx<'_> {
         let refresh_claims = self.claims(Kind::Refresh, user, session, sid);
         let session_exp = session_claims["exp"].as_u64().unwrap_or(0);
         let mut reply = json!({
-            "sessionJwt": self.shared.keys.sign(&session_claims),
-            "refreshJwt": self.shared.keys.sign(&refresh_claims),
+            "sessionJwt": self.shared.keys.sign(&session_claims, self.now),
+            "refreshJwt": self.shared.keys.sign(&refresh_claims, self.now),
             "cookieDomain": "",
             "cookiePath": "/",
             "cookieMaxAge": session.expires.saturating_sub(self.now),

@@ -56,14 +56,25 @@
 //!
 //! Codes and links go to an outbox instead of a mailbox or phone: [`Emulator::outbox`],
 //! [`Emulator::last_code`], or over HTTP. Successful verifications return a session JWT and a
-//! refresh JWT signed RS256, with Descope's claims (`sub`, `iss`, `iat`, `exp`, `drn` (`DS` or
-//! `DSR`), `sid`, `amr`, `roles`, `permissions`, `tenants`, `dct` once a tenant is selected,
-//! and any `customClaims`), verifiable with the JWKS by any standard JWT library.
+//! refresh JWT signed RS256 (or ES256 / ES384: [`EmulatorBuilder::signing_algorithm`]), with
+//! Descope's claims (`sub`, `iss`, `iat`, `exp`, `drn` (`DS` or `DSR`), `sid`, `amr`, `roles`,
+//! `permissions`, `tenants`, `dct` once a tenant is selected, and any `customClaims`),
+//! verifiable with the JWKS by any standard JWT library.
+//!
+//! # Keys and tokens for tests
+//!
+//! - [`Emulator::rotate_keys`]: JWTs are signed with a new key from then on; the JWKS serves it
+//!   first and keeps the old key for a grace period ([`EmulatorBuilder::key_grace_period`],
+//!   default 1 hour of emulator time), during which the old key's tokens still verify.
+//! - [`Emulator::mint_session`]: a session or refresh JWT with chosen claims, times, roles and
+//!   permissions, tenants with theirs, a current tenant, or a foreign `kid`, signed with the
+//!   current key ([`MintSession`]).
 //!
 //! # The signing key is not a secret
 //!
 //! By default every emulator signs with the same RSA key, committed in this crate
-//! (`src/emulator_test_key.pem`) so that runs are reproducible. It is public: a JWT signed with
+//! (`src/emulator_test_key.pem`, and `src/emulator_rotation_keys.pem` for rotations) so that
+//! runs are reproducible. It is public: a JWT signed with
 //! it proves nothing. Never trust it outside the emulator; pass another key with
 //! [`EmulatorBuilder::signing_key_pkcs8`] if you need one. Each emulator puts its own base URL
 //! and project ID in `iss`, and rejects tokens issued by another.
@@ -126,11 +137,14 @@ mod error;
 mod flows;
 mod jwt;
 mod management;
+mod mint;
 mod model;
 mod server;
 mod state;
 
 pub use error::Code;
+pub use jwt::SigningAlgorithm;
+pub use mint::{MintSession, TokenKind};
 pub use model::{Channel, Limits, Message, NewUser, Purpose, SeedError, User, UserTenant};
 pub use server::{DEFAULT_MANAGEMENT_KEY, DEFAULT_PROJECT_ID, Emulator, EmulatorBuilder, Sizes};
 

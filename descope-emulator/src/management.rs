@@ -1028,7 +1028,7 @@ impl Mx<'_> {
         }
         Ok(json!({
             "keyId": key["id"],
-            "sessionJwt": self.shared.keys.sign(&claims),
+            "sessionJwt": self.shared.keys.sign(&claims, self.now),
             "expiration": exp,
         }))
     }

@@ -24,7 +24,7 @@ use crate::api::{Api, api, is_email, is_phone};
 use crate::auth::{Caller, authorize};
 use crate::error::{Code, Fail};
 use crate::flows::{Request, dispatch, implemented};
-use crate::jwt::Keys;
+use crate::jwt::{Keys, SigningAlgorithm};
 use crate::model::{Limits, Message, NewUser, SeedError, User, UserTenant};
 use crate::state::State;
 
@@ -51,6 +51,8 @@ pub(crate) struct Shared {
     pub keys: Keys,
     pub limits: Limits,
     pub redirect_url: String,
+    /// How long a key retired by [`Emulator::rotate_keys`] keeps verifying.
+    key_grace: Duration,
     clock_offset: AtomicU64,
     state: Mutex<State>,
     on_send: Option<OnSend>,
@@ -183,9 +185,31 @@ impl Emulator {
         self.shared.now()
     }
 
-    /// The key set that verifies the emulator's JWTs, as `/v2/keys/{projectId}` serves it.
+    /// The key set that verifies the emulator's JWTs, as `/v2/keys/{projectId}` serves it: the
+    /// current key first, then any key retired by [`rotate_keys`](Self::rotate_keys) within its
+    /// grace period.
     pub fn jwks(&self) -> Value {
-        json!({ "keys": [self.shared.keys.jwk()] })
+        json!({ "keys": self.shared.keys.jwks(self.shared.now()) })
+    }
+
+    /// Rotates the signing key: JWTs are signed with a new key (same algorithm) from now on, and
+    /// the key set serves it first; the old key stays in the key set, and keeps verifying, for
+    /// the grace period ([`EmulatorBuilder::key_grace_period`], default 1 hour of emulator
+    /// time). An RS256 emulator rotates through built-in, public test keys in a fixed order;
+    /// ECDSA emulators generate a fresh key.
+    pub fn rotate_keys(&self) {
+        let now = self.shared.now();
+        let until = now.saturating_add(self.shared.key_grace.as_secs());
+        self.shared.keys.rotate(now, until);
+    }
+
+    /// The key ID (`kid`) of the key signing now.
+    pub fn key_id(&self) -> String {
+        self.shared.keys.kid(self.shared.now())
+    }
+
+    pub(crate) fn shared(&self) -> &Shared {
+        &self.shared
     }
 
     /// How many users, pending codes and links, sessions and outbox messages are held now.
@@ -276,6 +300,8 @@ pub struct EmulatorBuilder {
     addr: SocketAddr,
     limits: Limits,
     key_der: Option<Vec<u8>>,
+    algorithm: SigningAlgorithm,
+    key_grace: Duration,
     redirect_url: Option<String>,
     on_send: Option<OnSend>,
 }
@@ -288,6 +314,8 @@ impl Default for EmulatorBuilder {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             limits: Limits::default(),
             key_der: None,
+            algorithm: SigningAlgorithm::default(),
+            key_grace: Duration::from_secs(60 * 60),
             redirect_url: None,
             on_send: None,
         }
@@ -301,6 +329,8 @@ impl fmt::Debug for EmulatorBuilder {
             .field("addr", &self.addr)
             .field("limits", &self.limits)
             .field("own_key", &self.key_der.is_some())
+            .field("algorithm", &self.algorithm)
+            .field("key_grace", &self.key_grace)
             .field("redirect_url", &self.redirect_url)
             .finish_non_exhaustive()
     }
@@ -350,6 +380,23 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Signs JWTs with `algorithm` (default [`SigningAlgorithm::Rs256`], as Descope does). The
+    /// ECDSA algorithms use a key generated at start; they cannot be combined with
+    /// [`signing_key_pkcs8`](Self::signing_key_pkcs8) ([`start`](Self::start) fails).
+    #[must_use]
+    pub fn signing_algorithm(mut self, algorithm: SigningAlgorithm) -> EmulatorBuilder {
+        self.algorithm = algorithm;
+        self
+    }
+
+    /// How long a key retired by [`Emulator::rotate_keys`] stays in the key set and keeps
+    /// verifying, in emulator time (default 1 hour).
+    #[must_use]
+    pub fn key_grace_period(mut self, grace: Duration) -> EmulatorBuilder {
+        self.key_grace = grace;
+        self
+    }
+
     /// Where magic links point when a request has no `redirectUrl` (default
     /// `http://localhost:3000/verify`), the project's configured URL on a real project.
     #[must_use]
@@ -371,11 +418,8 @@ impl EmulatorBuilder {
 
     /// Binds the address and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
-        let keys = match &self.key_der {
-            None => Keys::test_key(),
-            Some(der) => Keys::from_pkcs8(der)
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?,
-        };
+        let keys = Keys::new(self.algorithm, self.key_der.as_deref())
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         // Resolve the spec before accepting requests, so a broken spec fails here.
         let api = api().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         let listener = TcpListener::bind(self.addr).await?;
@@ -388,6 +432,7 @@ impl EmulatorBuilder {
             management_key: self.management_key,
             base_url,
             keys,
+            key_grace: self.key_grace,
             redirect_url: self
                 .redirect_url
                 .unwrap_or_else(|| "http://localhost:3000/verify".to_owned()),

@@ -123,6 +123,8 @@ async fn without_add_to_login_ids_only_the_address_changes() {
 async fn a_standard_jwt_library_verifies_the_session_jwt_with_the_jwks() {
     use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
 
+    // jsonwebtoken verifies through a process-wide provider: descope-api's, backed by ring.
+    descope_api::session::install_crypto_provider();
     let (emulator, client) = start().await;
     emulator
         .seed_user(

@@ -4,6 +4,9 @@
 
 pub mod fault;
 
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
 use descope_api::auth::types::JwtResponse;
 use descope_api::{Client, Error, RefreshJwt, SessionJwt};
 use serde_json::{Value, json};
@@ -140,5 +143,28 @@ pub fn invalid_field(error: Error) -> &'static str {
     match error {
         Error::InvalidArgument { field, .. } => field,
         other => panic!("expected an invalid-argument error, got {other:?}"),
+    }
+}
+
+/// What `tracing` (and `log`, where bridged) wrote: a writer for a subscriber, read back by the
+/// secret-hygiene tests.
+#[derive(Clone, Default)]
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    /// Everything written so far, as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
 }
