@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use descope_api::__private::{self, Call, Credential, Endpoint, Method, Request};
+use descope_api::__private::{self, Call, Credential, Encode, Endpoint, Method, Request};
 use descope_api::auth::types::DeliveryMethod;
 use descope_api::{
     AccessKey, Client, Error, ManagementKey, RefreshJwt, RequestExt, RetryPolicy, Secret,
@@ -63,15 +63,16 @@ struct Custom {
     token: Option<Secret>,
 }
 
-impl Request for Custom {
-    type Reply = serde_json::Value;
-
+impl Encode for Custom {
     fn encode(self, out: &mut __private::Encoder) -> Result<Call, Error> {
         out.body([("loginId", &self.login_id)]);
         out.query([("token", &self.token)]);
         Ok(self.call)
     }
+}
 
+impl Request for Custom {
+    type Reply = serde_json::Value;
     const DECODE: __private::Decode<serde_json::Value> = __private::decode_json;
 }
 

@@ -117,6 +117,12 @@ const CASES: &[(&str, &str, Option<&str>, Option<usize>)] = &[
         Some(19),
     ),
     (
+        "reserved_type_name",
+        "type name `Json` is reserved",
+        Some("otp.types.Json.name"),
+        Some(9),
+    ),
+    (
         "empty_docs",
         "field `loginId` has empty `docs`; describe it in your own words",
         Some("otp.update_email.body.loginId.docs"),

@@ -302,14 +302,17 @@ impl Encoder {
     }
 }
 
-/// Implemented by every generated request type.
-pub trait Request: Send + Sized + 'static {
+/// Implemented by every generated request type: what its call returns.
+pub trait Request: Encode {
     /// What a successful call returns.
     type Reply: Send + 'static;
 
     /// Decodes a 2xx reply body (`decode_json`, `decode_text` or `decode_empty`).
     const DECODE: Decode<Self::Reply>;
+}
 
+/// Implemented by every generated request type: what its call sends.
+pub trait Encode: Send + Sized + 'static {
     /// Runs the client-side checks and writes the fields into `out`; returns the call.
     fn encode(self, out: &mut Encoder) -> Result<Call, Error>;
 }

@@ -7,7 +7,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use crate::__private::{self, Call, Credential, Endpoint, Method, Request};
+use crate::__private::{self, Call, Credential, Encode, Endpoint, Method, Request};
 use crate::{Client, Error, RefreshJwt};
 
 /// What the server received.
@@ -107,9 +107,7 @@ impl __private::Object for RefreshResponse {
     }
 }
 
-impl Request for RefreshRequest {
-    type Reply = RefreshResponse;
-
+impl Encode for RefreshRequest {
     fn encode(self, out: &mut __private::Encoder) -> Result<Call, Error> {
         __private::check_required("loginId", &self.login_id)?;
         if self.call.endpoint.method.has_body() {
@@ -118,7 +116,10 @@ impl Request for RefreshRequest {
         out.query([("filter", &self.filter)]);
         Ok(self.call)
     }
+}
 
+impl Request for RefreshRequest {
+    type Reply = RefreshResponse;
     const DECODE: __private::Decode<RefreshResponse> = __private::decode_json;
 }
 

@@ -80,6 +80,14 @@ pub fn camel(name: &str) -> String {
     }
 }
 
+/// Type names a spec may not declare: the names generated modules import (std's prelude types,
+/// `BTreeMap`, and the runtime's `Fill`, `IntoList`, `IntoMap`, `Json`), which a spec type would
+/// shadow.
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "BTreeMap", "Box", "Clone", "Default", "Err", "Fill", "Into", "IntoList", "IntoMap", "Json",
+    "None", "Ok", "Option", "Result", "Self", "Send", "Some", "String", "Sync", "ToString", "Vec",
+];
+
 /// Appends `_` to Rust keywords and reserved words so they can be identifiers.
 pub fn escape(name: String) -> String {
     const KEYWORDS: &[&str] = &[

@@ -189,6 +189,19 @@ impl<'s> Resolver<'s> {
                     self.poisoned.insert(key);
                     continue;
                 }
+                if names::RESERVED_TYPE_NAMES.contains(&def.name.as_str()) {
+                    self.error(
+                        id,
+                        &format!("{at}/name"),
+                        format!(
+                            "type name `{}` is reserved: generated code uses it for a standard \
+                             or runtime type; choose another name",
+                            def.name
+                        ),
+                    );
+                    self.poisoned.insert(key);
+                    continue;
+                }
                 if let Some(first) = first_seen.get(&key) {
                     self.error(
                         id,

@@ -35,7 +35,9 @@ impl Gen<'_> {
         format_ident!("{}", endpoint.name.to_uppercase())
     }
 
-    /// The reply type of an endpoint, named from its group module.
+    /// The reply type of an endpoint, named from its group module. `__rt::endpoint!` reads the
+    /// body of a `()` reply as empty and of a `String` one as text (no spec type may be named
+    /// `String`), any other as JSON.
     fn reply_ty(&self, group: GroupId, endpoint: &Endpoint) -> TokenStream {
         let site = Site::Group(group);
         match endpoint.reply {
@@ -62,15 +64,15 @@ impl Gen<'_> {
         let call = match (endpoint.auth, self.credential_arg(endpoint.auth)) {
             (_, Some((arg, param, ctor, _))) => {
                 args.push(quote!(#arg: #param));
-                quote!(__rt::Call::#ctor(self.client, &#endpoint_static, #arg))
+                quote!(__rt::Call::#ctor(self.0, &#endpoint_static, #arg))
             }
             (AuthStyle::Management, None) if management => {
-                quote!(__rt::Call::management(self.client, &#endpoint_static))
+                quote!(__rt::Call::management(self.0, &#endpoint_static))
             }
             (AuthStyle::Project, None) => {
-                quote!(__rt::Call::project(self.client, &#endpoint_static))
+                quote!(__rt::Call::project(self.0, &#endpoint_static))
             }
-            _ => quote!(__rt::Call::none(self.client, &#endpoint_static)),
+            _ => quote!(__rt::Call::none(self.0, &#endpoint_static)),
         };
         let mut segments = Vec::new();
         let mut inits = TokenStream::new();
@@ -78,7 +80,7 @@ impl Gen<'_> {
             let ident = format_ident!("{}", param.rust);
             let wire = &param.wire;
             if param.source.is_some() {
-                segments.push(quote!((#wire, self.client.project_id())));
+                segments.push(quote!((#wire, self.0.project_id())));
                 arg_docs.push_str(&format!(
                     "- `{wire}` in the path is the client's project ID.\n"
                 ));
@@ -230,14 +232,9 @@ impl Gen<'_> {
         } else {
             quote!(_out)
         };
-        let decode = match endpoint.reply {
-            Reply::Text => quote!(decode_text),
-            Reply::Empty => quote!(decode_empty),
-            Reply::Object(_) | Reply::Array(_) => quote!(decode_json),
-        };
         let paging = self.paging(group_id, endpoint, &request);
         quote! {
-            __rt::endpoint!(#endpoint_static, #ctor, #id, #path);
+            __rt::endpoint!(#request => #reply; #endpoint_static, #ctor, #id, #path);
 
             #docs
             #[derive(Clone, Debug)]
@@ -249,10 +246,7 @@ impl Gen<'_> {
 
             #setters
 
-            impl __rt::Request for #request {
-                type Reply = #reply;
-                const DECODE: __rt::Decode<#reply> = __rt::#decode;
-
+            impl __rt::Encode for #request {
                 fn encode(self, #out: &mut __rt::Encoder) -> __rt::Result<__rt::Call> {
                     #checks
                     #writes_body
@@ -261,7 +255,6 @@ impl Gen<'_> {
                 }
             }
 
-            __rt::into_future!(#request);
             #paging
         }
     }

@@ -60,11 +60,18 @@ pub(crate) enum Site {
 pub(crate) struct Gen<'a> {
     pub(crate) api: &'a Api,
     pub(crate) options: &'a Options,
+    /// Set when code of the group module being generated names a type of its area's `types`
+    /// module: the module then imports `super::types`.
+    pub(crate) names_area_types: std::cell::Cell<bool>,
 }
 
 /// Generates the code for the whole API.
 pub fn generate(api: &Api, options: &Options) -> TokenStream {
-    let generator = Gen { api, options };
+    let generator = Gen {
+        api,
+        options,
+        names_area_types: Default::default(),
+    };
     let mut out = TokenStream::new();
     for (a, area) in api.areas.iter().enumerate() {
         let id = AreaId(a);
@@ -95,7 +102,11 @@ pub fn generate(api: &Api, options: &Options) -> TokenStream {
 /// Generates what one spec file contributes: its shared types (in a `types` module) and its
 /// group, without the area module around them. For snapshots and the expansion viewer.
 pub fn generate_file(api: &Api, file: FileId, options: &Options) -> TokenStream {
-    let generator = Gen { api, options };
+    let generator = Gen {
+        api,
+        options,
+        names_area_types: Default::default(),
+    };
     let area = api.files[file.0].area;
     generator.area_items(area, Some(file))
 }
@@ -103,7 +114,11 @@ pub fn generate_file(api: &Api, file: FileId, options: &Options) -> TokenStream 
 /// Generates one endpoint (`auth.otp.update_email`) as it appears inside its group module: its
 /// method and its items; `None` if there is no such endpoint. For the expansion viewer.
 pub fn generate_endpoint(api: &Api, id: &str, options: &Options) -> Option<TokenStream> {
-    let generator = Gen { api, options };
+    let generator = Gen {
+        api,
+        options,
+        names_area_types: Default::default(),
+    };
     let (g, endpoint) = api
         .groups
         .iter()
@@ -170,15 +185,15 @@ impl Gen<'_> {
         &self.options.runtime
     }
 
-    /// The imports every generated module starts with: std's names and the runtime's door, all
-    /// absolute.
+    /// The imports every generated module starts with: std's names, the runtime's door and the
+    /// runtime's names that field types and setters use (spec types may not take any of them:
+    /// `RESERVED_TYPE_NAMES`), all absolute.
     fn imports(&self) -> TokenStream {
         let rt = self.rt();
         quote! {
-            #[allow(unused_imports)]
+            #![allow(unused_imports)]
             use ::std::{collections::BTreeMap, prelude::rust_2024::*};
-            #[allow(unused_imports)]
-            use #rt::__private as __rt;
+            use #rt::__private::{self as __rt, Fill, IntoList, IntoMap, Json};
         }
     }
 
@@ -264,6 +279,7 @@ impl Gen<'_> {
         } else {
             TokenStream::new()
         };
+        self.names_area_types.set(false);
         let methods: TokenStream = group
             .endpoints
             .iter()
@@ -282,17 +298,21 @@ impl Gen<'_> {
             .map(|(t, _)| self.type_def(TypeId(t), Site::Group(id), &TokenStream::new()))
             .collect();
         let imports = self.imports();
+        let area_types = self.names_area_types.take().then(|| {
+            quote! {
+                use super::types;
+            }
+        });
         quote! {
             #docs
             #cfg
             pub mod #module {
                 #imports
+                #area_types
 
                 #struct_docs
                 #[derive(Clone, Copy, Debug)]
-                pub struct #accessor_ty<'c> {
-                    pub(crate) client: &'c #handle,
-                }
+                pub struct #accessor_ty<'c>(pub(crate) &'c #handle);
 
                 #inherent
 
@@ -335,7 +355,7 @@ impl Gen<'_> {
         quote! {
             #docs
             #vis fn #name(&self) -> #path<'_> {
-                #path { client: self }
+                #path(self)
             }
         }
     }

@@ -17,7 +17,7 @@ impl Gen<'_> {
             Type::Int32 => quote!(i32),
             Type::Int64 => quote!(i64),
             Type::Number => quote!(f64),
-            Type::Any => quote!(__rt::serde_json::Value),
+            Type::Any => quote!(Json),
             Type::Url => quote!(__rt::Url),
             Type::RefreshJwt => quote!(__rt::RefreshJwt),
             Type::SessionJwt => quote!(__rt::SessionJwt),
@@ -33,8 +33,8 @@ impl Gen<'_> {
         }
     }
 
-    /// How code at `site` names type `id`: by its bare name beside it, through `super::types`
-    /// within its area, and from the invocation site across areas.
+    /// How code at `site` names type `id`: by its bare name beside it, through `types` (the group
+    /// module imports `super::types`) within its area, and from the invocation site across areas.
     pub(crate) fn type_path(&self, id: TypeId, site: Site) -> TokenStream {
         let def = self.api.ty(id);
         let name = format_ident!("{}", def.name);
@@ -46,7 +46,8 @@ impl Gen<'_> {
         match (def.scope, site) {
             (Scope::Area(area), Site::Types(here)) if area == here => quote!(#name),
             (Scope::Area(area), Site::Group(_)) if area == site_area => {
-                quote!(super::types::#name)
+                self.names_area_types.set(true);
+                quote!(types::#name)
             }
             (Scope::Group(group), Site::Group(here)) if group == here => quote!(#name),
             (scope, _) => {
@@ -82,14 +83,11 @@ impl Gen<'_> {
             }
             Type::Array(inner) => {
                 let item = self.rust_ty(inner, false, site);
-                (
-                    quote!(impl __rt::IntoList<#item>),
-                    quote!(#value.into_list()),
-                )
+                (quote!(impl IntoList<#item>), quote!(#value.into_list()))
             }
             Type::Map(inner) => {
                 let item = self.rust_ty(inner, false, site);
-                (quote!(impl __rt::IntoMap<#item>), quote!(#value.into_map()))
+                (quote!(impl IntoMap<#item>), quote!(#value.into_map()))
             }
             _ => (self.rust_ty(ty, secret, site), quote!(#value)),
         }
@@ -175,7 +173,7 @@ impl Gen<'_> {
         if option && text {
             quote!(__rt::Slot::Text(&mut #place))
         } else {
-            quote!(__rt::Fill::slot(&mut #place))
+            quote!(Fill::slot(&mut #place))
         }
     }
 }
