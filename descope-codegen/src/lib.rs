@@ -14,7 +14,9 @@ pub mod expand;
 use std::path::{Path, PathBuf};
 
 pub use descope_spec::{self as spec, Api, Diagnostic, Diagnostics};
-pub use expand::{Options, format, generate, generate_endpoint, generate_file};
+pub use expand::{
+    Options, format, generate, generate_area, generate_endpoint, generate_file, generate_split,
+};
 use proc_macro2::TokenStream;
 
 /// The result of expanding a spec folder.

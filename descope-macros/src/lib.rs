@@ -3,9 +3,12 @@
 //! A thin shim over `descope-codegen`: it parses its arguments, resolves the spec folder, and turns
 //! the generator's located diagnostics into compile errors. Use it through `descope_api::generate!`.
 
-use std::path::PathBuf;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-use proc_macro2::TokenStream;
+use descope_codegen::{Api, Options};
+use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::{Ident, LitStr, Token};
@@ -52,6 +55,9 @@ struct Args {
     relative_to_file: bool,
     runtime: Option<syn::Path>,
     client_ext: Option<Ident>,
+    /// Set on the nested invocations the macro emits itself: the area whose module contents to
+    /// generate, and the fingerprint of the spec files the outer invocation resolved.
+    area: Option<(LitStr, u64)>,
 }
 
 impl Parse for Args {
@@ -60,6 +66,8 @@ impl Parse for Args {
         let mut relative_to_file = false;
         let mut runtime = None;
         let mut client_ext = None;
+        let mut area = None;
+        let mut fingerprint = None;
         while !input.is_empty() {
             let key: Ident = input.parse()?;
             input.parse::<Token![:]>()?;
@@ -80,6 +88,8 @@ impl Parse for Args {
                 }
                 "runtime" => runtime = Some(input.parse()?),
                 "client_ext" => client_ext = Some(input.parse()?),
+                "__area" => area = Some(input.parse::<LitStr>()?),
+                "__key" => fingerprint = Some(input.parse::<syn::LitInt>()?.base10_parse::<u64>()?),
                 _ => {
                     return Err(syn::Error::new(
                         key.span(),
@@ -97,6 +107,7 @@ impl Parse for Args {
             relative_to_file,
             runtime,
             client_ext,
+            area: area.map(|area| (area, fingerprint.unwrap_or_default())),
         })
     }
 }
@@ -119,8 +130,13 @@ fn expand(args: &Args, caller_file: Option<PathBuf>) -> TokenStream {
         options.runtime = quote!(#runtime);
     }
     options.client_ext = args.client_ext.clone();
-    let expansion = descope_codegen::expand_dir(&base.join(&written), &written, &options);
-    let tracked = expansion.files.iter().map(|path| {
+    let dir = base.join(&written);
+    if let Some((area, key)) = &args.area {
+        return nested(&dir, &written, area, *key, &options);
+    }
+    let (api, diagnostics) = descope_codegen::spec::load_recovering(&dir, &written);
+    let files: Vec<PathBuf> = api.files.iter().filter_map(|f| f.path.clone()).collect();
+    let tracked = files.iter().map(|path| {
         let path = path.to_string_lossy();
         quote!(
             const _: &[u8] = ::core::include_bytes!(#path);
@@ -129,14 +145,108 @@ fn expand(args: &Args, caller_file: Option<PathBuf>) -> TokenStream {
     // On a spec error: every problem as a compile error, and next to them the API generated
     // from the model completed around the problems, so the user's own code compiles against it
     // and they see the real errors only, not a cascade (thiserror's `fallback.rs` idea).
-    let errors = expansion.diagnostics.0.iter().map(|d| {
-        let message = d.to_string();
-        quote_spanned!(span=> ::core::compile_error!(#message);)
-    });
-    let tokens = expansion.tokens;
+    let errors = expansion_errors(&diagnostics, span);
+    let tokens = if diagnostics.is_empty() {
+        // Each area's module holds a nested invocation for its contents: rustc expands it only
+        // when the module's cfg is on, so a build pays the generator and the parsing of the
+        // generated code for the areas it compiles only. The nested invocations reuse this
+        // model (same rustc process, same spec files), or resolve the folder again.
+        let key = fingerprint(&files);
+        let rt = &options.runtime;
+        let dir_text = dir.to_string_lossy().into_owned();
+        let client_ext = args
+            .client_ext
+            .as_ref()
+            .map(|ext| quote!(client_ext: #ext,));
+        let tokens = descope_codegen::generate_split(&api, &options, |area| {
+            Some(quote! {
+                #rt::generate! {
+                    spec: #dir_text, runtime: #rt, #client_ext __area: #area, __key: #key
+                }
+            })
+        });
+        remember(dir, key, api);
+        tokens
+    } else {
+        descope_codegen::generate(&api, &options)
+    };
     quote! {
         #(#errors)*
         #(#tracked)*
         #tokens
     }
+}
+
+/// Every diagnostic as a `compile_error!` at `span`.
+fn expansion_errors(diagnostics: &descope_codegen::Diagnostics, span: Span) -> Vec<TokenStream> {
+    diagnostics
+        .0
+        .iter()
+        .map(|d| {
+            let message = d.to_string();
+            quote_spanned!(span=> ::core::compile_error!(#message);)
+        })
+        .collect()
+}
+
+/// A nested invocation: the contents of one area's module, from the model the outer invocation
+/// resolved when it is still in memory with the same fingerprint, else from the folder again.
+fn nested(dir: &Path, written: &str, area: &LitStr, key: u64, options: &Options) -> TokenStream {
+    let span = area.span();
+    let api = match recall(dir, key) {
+        Some(api) => api,
+        None => {
+            let (api, diagnostics) = descope_codegen::spec::load_recovering(dir, written);
+            if !diagnostics.is_empty() {
+                let errors = expansion_errors(&diagnostics, span);
+                return quote!(#(#errors)*);
+            }
+            Arc::new(api)
+        }
+    };
+    match descope_codegen::generate_area(&api, &area.value(), options) {
+        Some(tokens) => tokens,
+        None => {
+            let message = format!("the spec folder has no area `{}`", area.value());
+            quote_spanned!(span=> ::core::compile_error!(#message);)
+        }
+    }
+}
+
+/// Models resolved by outer invocations in this process, by folder and fingerprint. A compile
+/// of one crate expands the outer invocation and then its nested ones in the same rustc process;
+/// a long-lived process (an IDE's) keeps the latest model of each folder only.
+static MODELS: Mutex<Vec<(PathBuf, u64, Arc<Api>)>> = Mutex::new(Vec::new());
+
+fn remember(dir: PathBuf, key: u64, api: Api) {
+    let mut models = MODELS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    models.retain(|(d, _, _)| *d != dir);
+    models.push((dir, key, Arc::new(api)));
+}
+
+fn recall(dir: &Path, key: u64) -> Option<Arc<Api>> {
+    let models = MODELS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (_, k, api) = models.iter().find(|(d, _, _)| d == dir)?;
+    // The files may have changed since (an IDE re-expanding): the fingerprint says.
+    (*k == key && fingerprint_matches(api, key)).then(|| api.clone())
+}
+
+/// Whether the spec files of `api` still hash to `key`.
+fn fingerprint_matches(api: &Api, key: u64) -> bool {
+    let files: Vec<PathBuf> = api.files.iter().filter_map(|f| f.path.clone()).collect();
+    fingerprint(&files) == key
+}
+
+/// A hash of the paths and contents of `files` (an unreadable file hashes as empty).
+fn fingerprint(files: &[PathBuf]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    for file in files {
+        file.hash(&mut hasher);
+        std::fs::read(file).unwrap_or_default().hash(&mut hasher);
+    }
+    hasher.finish()
 }

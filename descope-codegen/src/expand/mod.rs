@@ -67,6 +67,18 @@ pub(crate) struct Gen<'a> {
 
 /// Generates the code for the whole API.
 pub fn generate(api: &Api, options: &Options) -> TokenStream {
+    generate_split(api, options, |_| None)
+}
+
+/// Generates the code for the whole API, except the contents of the area modules for which
+/// `contents` returns tokens: those go inside the (cfg-gated) area module instead of the
+/// generated items. The macro passes a nested `generate!` invocation there, which rustc expands
+/// only when the area's features are on, so a build pays for the areas it compiles.
+pub fn generate_split(
+    api: &Api,
+    options: &Options,
+    contents: impl Fn(&str) -> Option<TokenStream>,
+) -> TokenStream {
     let generator = Gen {
         api,
         options,
@@ -75,7 +87,10 @@ pub fn generate(api: &Api, options: &Options) -> TokenStream {
     let mut out = TokenStream::new();
     for (a, area) in api.areas.iter().enumerate() {
         let id = AreaId(a);
-        let items = generator.area_items(id, None);
+        let items = match area.module().and_then(|_| contents(&area.name)) {
+            Some(nested) => nested,
+            None => generator.area_items(id, None),
+        };
         match area.module() {
             None => out.extend(items),
             Some(module) => {
@@ -97,6 +112,20 @@ pub fn generate(api: &Api, options: &Options) -> TokenStream {
     }
     out.extend(generator.client_ext());
     out
+}
+
+/// Generates the contents of the module of area `name` (its `types` and group modules), as
+/// [`generate`] puts them inside `pub mod <area>`; `None` if there is no such area or it has no
+/// module of its own (its items are at the top).
+pub fn generate_area(api: &Api, name: &str, options: &Options) -> Option<TokenStream> {
+    let generator = Gen {
+        api,
+        options,
+        names_area_types: Default::default(),
+    };
+    let a = api.areas.iter().position(|area| area.name == name)?;
+    api.areas[a].module()?;
+    Some(generator.area_items(AreaId(a), None))
 }
 
 /// Generates what one spec file contributes: its shared types (in a `types` module) and its
