@@ -32,7 +32,7 @@
 #   folder; progenitor's $OUT_DIR/codegen.rs), per HTTP operation.
 # descope-api is measured in scratch copies of its crate under target/compile-report/ (the real
 # files are never touched): descope-main/ with the selected subset's spec files, descope-small/
-# with only otp.json (plus every types-only file and area.json). Their path dependencies point
+# with only otp.json and session.json (plus every types-only file and area.json). Their path dependencies point
 # back at this workspace's crates and CARGO_TARGET_DIR is this workspace's (target/ unless set),
 # so registry dependencies stay warm. (With --snapshot they point at a copy of the workspace,
 # whose target dir is target/compile-report/snapshot-target.) The baseline has its own target
@@ -53,7 +53,9 @@
 #   scripts/compile-report.sh [--rounds N] [--subset otp|auth|all|<folder or file under spec/>]
 #                             [--quick] [--snapshot]
 #     --rounds N   rounds of measurement (default 3)
-#     --subset S   operations to compare (default all); the small subset is always otp
+#     --subset S   operations to compare (default all); the small subset is always otp.json and
+#                  session.json (the runtime's session validation calls session endpoints, so
+#                  every build of the crate needs them)
 #     --quick      1 round, one feature set (the compared one): a smoke test
 #     --snapshot   read descope-api and its path dependencies from a copy of the workspace taken
 #                  at the start (target/compile-report/workspace/) instead of the live crates:
@@ -84,7 +86,7 @@ while (($#)); do
 done
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "compile-report: --rounds takes a positive number" >&2; exit 2; }
 if ((quick)); then rounds=1; fi
-small=otp
+small=otp,auth/session.json
 
 doc=$root/../shared/reference/descope-openapi.yml
 out=$root/target/compile-report
@@ -195,7 +197,36 @@ PY
 # ---------------------------------------------------------------------------------------------
 write_baseline() {
   mkdir -p "$bench/src"
-  put "$bench/Cargo.toml" <<'TOML'
+  # The baseline's HTTP stack is descope-api's: reqwest and rustls as the workspace declares them
+  # (TLS with ring, HTTP/2), so that the comparison is of the generated code, not of the
+  # dependency trees (reqwest without TLS, as progenitor-client alone has it, is ~13 MiB lighter
+  # in rustc's peak RSS). progenitor's own needs (json, query, stream) are added to reqwest.
+  local http_deps
+  http_deps=$(python3 - "$src/Cargo.toml" <<'PY'
+import sys, tomllib
+deps = tomllib.load(open(sys.argv[1], "rb"))["workspace"]["dependencies"]
+def spec(d):
+    if isinstance(d, str):
+        return {"version": d}
+    return dict(d)
+req = spec(deps["reqwest"])
+req["features"] = sorted(set(req.get("features", [])) | {"json", "query", "stream"})
+def toml(d):
+    parts = []
+    for k, v in d.items():
+        if isinstance(v, bool):
+            parts.append("%s = %s" % (k, "true" if v else "false"))
+        elif isinstance(v, list):
+            parts.append("%s = [%s]" % (k, ", ".join('"%s"' % x for x in v)))
+        else:
+            parts.append('%s = "%s"' % (k, v))
+    return "{ " + ", ".join(parts) + " }"
+print("reqwest = " + toml(req))
+if "rustls" in deps:
+    print("rustls = " + toml(spec(deps["rustls"])))
+PY
+  ) || die "could not read reqwest and rustls from $src/Cargo.toml"
+  put "$bench/Cargo.toml" <<TOML
 # Written by scripts/compile-report.sh (regenerated on every run; gitignored).
 [package]
 name = "progenitor-baseline"
@@ -212,7 +243,8 @@ small = []
 
 [dependencies]
 progenitor-client = "0.14"
-reqwest = { version = "0.13", default-features = false, features = ["json", "query", "stream"] }
+# descope-api's reqwest (and rustls), with progenitor's features added.
+$http_deps
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 
