@@ -327,9 +327,16 @@ pub(crate) struct CallOptions {
     pub(crate) timeout: Option<Duration>,
 }
 
-/// Sends `request`: what generated requests do when `.await`ed.
+/// Sends `request`: what generated requests do when `.await`ed. Instantiated once per endpoint,
+/// so it is kept to what depends on the request type: its encoding and its reply's decoder
+/// (not a call to [`send_with`], which would be a second instantiation per endpoint).
 pub fn send<R: Request>(request: R) -> ResponseFuture<R::Reply> {
-    send_with(request, CallOptions::default())
+    let mut encoder = Encoder::default();
+    let call = request.encode(&mut encoder);
+    ResponseFuture {
+        inner: crate::transport::start(call, encoder, CallOptions::default()),
+        decode: R::DECODE,
+    }
 }
 
 fn send_with<R: Request>(request: R, options: CallOptions) -> ResponseFuture<R::Reply> {
