@@ -329,7 +329,7 @@ pub(crate) struct CallOptions {
 
 /// Sends `request`: what generated requests do when `.await`ed. Instantiated once per endpoint,
 /// so it is kept to what depends on the request type: its encoding and its reply's decoder
-/// (not a call to [`send_with`], which would be a second instantiation per endpoint).
+/// (not a call to `send_with`, which would be a second instantiation per endpoint).
 pub fn send<R: Request>(request: R) -> ResponseFuture<R::Reply> {
     let mut encoder = Encoder::default();
     let call = request.encode(&mut encoder);
