@@ -232,13 +232,8 @@ fn recall(dir: &Path, key: u64) -> Option<Arc<Api>> {
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let (_, k, api) = models.iter().find(|(d, _, _)| d == dir)?;
     // The files may have changed since (an IDE re-expanding): the fingerprint says.
-    (*k == key && fingerprint_matches(api, key)).then(|| api.clone())
-}
-
-/// Whether the spec files of `api` still hash to `key`.
-fn fingerprint_matches(api: &Api, key: u64) -> bool {
     let files: Vec<PathBuf> = api.files.iter().filter_map(|f| f.path.clone()).collect();
-    fingerprint(&files) == key
+    (*k == key && fingerprint(&files) == key).then(|| api.clone())
 }
 
 /// A hash of the paths and contents of `files` (an unreadable file hashes as empty).

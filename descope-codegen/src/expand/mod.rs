@@ -79,11 +79,7 @@ pub fn generate_split(
     options: &Options,
     contents: impl Fn(&str) -> Option<TokenStream>,
 ) -> TokenStream {
-    let generator = Gen {
-        api,
-        options,
-        names_area_types: Default::default(),
-    };
+    let generator = Gen::new(api, options);
     let mut out = TokenStream::new();
     for (a, area) in api.areas.iter().enumerate() {
         let id = AreaId(a);
@@ -118,11 +114,7 @@ pub fn generate_split(
 /// [`generate`] puts them inside `pub mod <area>`; `None` if there is no such area or it has no
 /// module of its own (its items are at the top).
 pub fn generate_area(api: &Api, name: &str, options: &Options) -> Option<TokenStream> {
-    let generator = Gen {
-        api,
-        options,
-        names_area_types: Default::default(),
-    };
+    let generator = Gen::new(api, options);
     let a = api.areas.iter().position(|area| area.name == name)?;
     api.areas[a].module()?;
     Some(generator.area_items(AreaId(a), None))
@@ -131,11 +123,7 @@ pub fn generate_area(api: &Api, name: &str, options: &Options) -> Option<TokenSt
 /// Generates what one spec file contributes: its shared types (in a `types` module) and its
 /// group, without the area module around them. For snapshots and the expansion viewer.
 pub fn generate_file(api: &Api, file: FileId, options: &Options) -> TokenStream {
-    let generator = Gen {
-        api,
-        options,
-        names_area_types: Default::default(),
-    };
+    let generator = Gen::new(api, options);
     let area = api.files[file.0].area;
     generator.area_items(area, Some(file))
 }
@@ -143,11 +131,7 @@ pub fn generate_file(api: &Api, file: FileId, options: &Options) -> TokenStream 
 /// Generates one endpoint (`auth.otp.update_email`) as it appears inside its group module: its
 /// method and its items; `None` if there is no such endpoint. For the expansion viewer.
 pub fn generate_endpoint(api: &Api, id: &str, options: &Options) -> Option<TokenStream> {
-    let generator = Gen {
-        api,
-        options,
-        names_area_types: Default::default(),
-    };
+    let generator = Gen::new(api, options);
     let (g, endpoint) = api
         .groups
         .iter()
@@ -205,6 +189,16 @@ pub(crate) fn narrower_cfg(
         TokenStream::new()
     } else {
         cfg_attr(item.as_ref())
+    }
+}
+
+impl<'a> Gen<'a> {
+    fn new(api: &'a Api, options: &'a Options) -> Gen<'a> {
+        Gen {
+            api,
+            options,
+            names_area_types: Default::default(),
+        }
     }
 }
 
