@@ -11,7 +11,9 @@
 //! server) through identically configured reqwest clients to one loopback HTTP/1.1 server
 //! started in this process. The client runs on this thread in a current-thread tokio runtime; the
 //! server runs on its own thread and runtime and answers every request with a fixed body. For
-//! each call, in rounds that alternate generated / hand-written, the bench measures throughput
+//! each call, in rounds that alternate generated / hand-written (A B, then B A in the next round;
+//! every side has a reqwest client and so a connection pool of its own, since a pool that two
+//! sides share is warmer for the second), the bench measures throughput
 //! (one call at a time, and 64 in flight through a `FuturesUnordered`), CPU time of the client
 //! thread per call (`CLOCK_THREAD_CPUTIME_ID`), and allocations per call (a counting global
 //! allocator that counts on the client thread only). Two diagnostic variants run in the same
@@ -795,6 +797,9 @@ struct Sides {
     no_timer: Client,
     refresh: RefreshJwt,
     hand: Hand,
+    /// Diagnostic: the hand-written calls inside `tokio::time::timeout`, on their own client, so
+    /// every side has a connection pool of its own (a pool shared by two sides is warmer).
+    hand_timer: Hand,
 }
 
 async fn gen_email(s: &Sides) {
@@ -835,21 +840,18 @@ async fn gen_verify_on(client: &Client, _: &Sides) {
     black_box(session);
 }
 
-async fn hand_email(s: &Sides) {
-    let sent = s.hand.update_email(REFRESH, LOGIN_ID, NEW_EMAIL).await;
+async fn hand_email(hand: &Hand) {
+    let sent = hand.update_email(REFRESH, LOGIN_ID, NEW_EMAIL).await;
     black_box(sent.expect("hand-written update_email"));
 }
 
-async fn hand_phone(s: &Sides) {
-    let sent = s
-        .hand
-        .update_phone(REFRESH, "sms", LOGIN_ID, NEW_PHONE)
-        .await;
+async fn hand_phone(hand: &Hand) {
+    let sent = hand.update_phone(REFRESH, "sms", LOGIN_ID, NEW_PHONE).await;
     black_box(sent.expect("hand-written update_phone"));
 }
 
-async fn hand_verify(s: &Sides) {
-    let session = s.hand.verify("email", LOGIN_ID, CODE).await;
+async fn hand_verify(hand: &Hand) {
+    let session = hand.verify("email", LOGIN_ID, CODE).await;
     black_box(session.expect("hand-written verify"));
 }
 
@@ -946,9 +948,15 @@ async fn measure(
         (Side::Generated, Kind::Verify) => {
             run(server, calls, in_flight, || gen_verify(sides)).await
         }
-        (Side::Hand, Kind::Email) => run(server, calls, in_flight, || hand_email(sides)).await,
-        (Side::Hand, Kind::Phone) => run(server, calls, in_flight, || hand_phone(sides)).await,
-        (Side::Hand, Kind::Verify) => run(server, calls, in_flight, || hand_verify(sides)).await,
+        (Side::Hand, Kind::Email) => {
+            run(server, calls, in_flight, || hand_email(&sides.hand)).await
+        }
+        (Side::Hand, Kind::Phone) => {
+            run(server, calls, in_flight, || hand_phone(&sides.hand)).await
+        }
+        (Side::Hand, Kind::Verify) => {
+            run(server, calls, in_flight, || hand_verify(&sides.hand)).await
+        }
         (Side::GeneratedNoTimer, Kind::Email) => {
             run(server, calls, in_flight, || {
                 gen_email_on(&sides.no_timer, sides)
@@ -968,13 +976,22 @@ async fn measure(
             .await
         }
         (Side::HandTimer, Kind::Email) => {
-            run(server, calls, in_flight, || with_timer(hand_email(sides))).await
+            run(server, calls, in_flight, || {
+                with_timer(hand_email(&sides.hand_timer))
+            })
+            .await
         }
         (Side::HandTimer, Kind::Phone) => {
-            run(server, calls, in_flight, || with_timer(hand_phone(sides))).await
+            run(server, calls, in_flight, || {
+                with_timer(hand_phone(&sides.hand_timer))
+            })
+            .await
         }
         (Side::HandTimer, Kind::Verify) => {
-            run(server, calls, in_flight, || with_timer(hand_verify(sides))).await
+            run(server, calls, in_flight, || {
+                with_timer(hand_verify(&sides.hand_timer))
+            })
+            .await
         }
     }
 }
@@ -1584,6 +1601,7 @@ fn main() {
         no_timer,
         refresh: RefreshJwt::new(REFRESH),
         hand: Hand::new(PROJECT, &server.url),
+        hand_timer: Hand::new(PROJECT, &server.url),
     };
     count_allocations_on_this_thread();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -1633,26 +1651,41 @@ fn main() {
             .collect();
         println!(
             "{rounds} rounds, each: for every call and in-flight level, generated, hand-written, \
-             then the two timer diagnostics ({sequential_calls} calls one at a time, \
+             then the two timer diagnostics, in the reverse order every other round, each side \
+             on a reqwest client of its own ({sequential_calls} calls one at a time, \
              {concurrent_calls} calls {IN_FLIGHT} in flight)"
         );
-        for _ in 0..rounds {
+        for round in 0..rounds {
             for s in &mut series {
                 let calls = if s.in_flight == 1 {
                     sequential_calls
                 } else {
                     concurrent_calls
                 };
-                let g = measure(&sides, &server, Side::Generated, s.kind, calls, s.in_flight).await;
-                s.generated.push(g);
-                let h = measure(&sides, &server, Side::Hand, s.kind, calls, s.in_flight).await;
-                s.hand.push(h);
-                let side = Side::GeneratedNoTimer;
-                let g = measure(&sides, &server, side, s.kind, calls, s.in_flight).await;
-                s.no_timer.push(g);
-                let side = Side::HandTimer;
-                let h = measure(&sides, &server, side, s.kind, calls, s.in_flight).await;
-                s.hand_timer.push(h);
+                // A B in even rounds, B A in odd ones: neither side always goes first.
+                let mut order = [
+                    Side::Generated,
+                    Side::Hand,
+                    Side::GeneratedNoTimer,
+                    Side::HandTimer,
+                ];
+                if round % 2 == 1 {
+                    order = [
+                        Side::Hand,
+                        Side::Generated,
+                        Side::HandTimer,
+                        Side::GeneratedNoTimer,
+                    ];
+                }
+                for side in order {
+                    let sample = measure(&sides, &server, side, s.kind, calls, s.in_flight).await;
+                    match side {
+                        Side::Generated => s.generated.push(sample),
+                        Side::Hand => s.hand.push(sample),
+                        Side::GeneratedNoTimer => s.no_timer.push(sample),
+                        Side::HandTimer => s.hand_timer.push(sample),
+                    }
+                }
             }
         }
         series
