@@ -371,6 +371,28 @@ async fn oversized_body_is_capped_and_reported() {
         ),
         "{err:?}"
     );
+    // An error reply past the limit, in several chunks: reported by its status, with the start
+    // of its body (the first chunk whole, the one that crosses the limit cut).
+    let server = FaultServer::always(Step::Trickle {
+        head: b"HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\n\r\n".to_vec(),
+        chunks: vec![b"0123456789".repeat(6); 4],
+        pause: Duration::from_millis(1),
+    })
+    .await;
+    let client = Client::builder(PROJECT)
+        .base_url(&server.url)
+        .max_response_size(100)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    match update_email(&client).await.unwrap_err() {
+        Error::Http {
+            status: 500, body, ..
+        } => {
+            assert_eq!(body, "0123456789".repeat(10), "the first 100 bytes");
+        }
+        other => panic!("{other:?}"),
+    }
     // Just under the limit is fine.
     let body = format!(r#"{{"maskedEmail":"{}"}}"#, "a".repeat(1000));
     let server = FaultServer::always(Step::Reply(reply("200 OK", &[], body.as_bytes()))).await;

@@ -323,7 +323,8 @@ pub type Decode<T> = fn(&[u8]) -> Result<T, DecodeError>;
 /// Settings of one call that override the client's.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct CallOptions {
-    pub(crate) retry: Option<RetryPolicy>,
+    /// Boxed: a call in flight carries it, and most calls have none.
+    pub(crate) retry: Option<Box<RetryPolicy>>,
     pub(crate) timeout: Option<Duration>,
 }
 
@@ -438,7 +439,7 @@ impl<R: Request> Configured<R> {
 
     /// Uses `policy` for this call instead of the client's.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Configured<R> {
-        self.options.retry = Some(policy);
+        self.options.retry = Some(Box::new(policy));
         self
     }
 
