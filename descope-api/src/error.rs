@@ -6,6 +6,9 @@ use std::time::Duration;
 /// Maximum number of body bytes kept in [`Error::Http`] and [`Error::Decode`].
 pub(crate) const BODY_EXCERPT_LIMIT: usize = 512;
 
+/// The result of a call: its reply, or the [`Error`] that stopped it.
+pub type Result<T> = std::result::Result<T, Error>;
+
 /// Everything that can go wrong when calling Descope.
 ///
 /// ```

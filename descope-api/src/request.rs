@@ -78,6 +78,44 @@ macro_rules! endpoint_constructors {
 
 endpoint_constructors!(get => Get, post => Post, put => Put, patch => Patch, delete => Delete);
 
+/// What every generated request shares, from one line of generated code:
+/// `endpoint!(Request => Reply; STATIC, method, "id", "/path")` declares the endpoint's `static`,
+/// implements [`Request`] (the reply type, and how its body decodes: `()` from an empty body,
+/// `String` from text, anything else from JSON) and `IntoFuture` (awaiting a request sends it).
+/// The request's own [`Encode`] impl is generated beside it.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __descope_endpoint {
+    ($request:ty => (); $($endpoint:tt)*) => {
+        $crate::__descope_endpoint!(@ $request => (), decode_empty; $($endpoint)*);
+    };
+    ($request:ty => String; $($endpoint:tt)*) => {
+        $crate::__descope_endpoint!(@ $request => String, decode_text; $($endpoint)*);
+    };
+    ($request:ty => $reply:ty; $($endpoint:tt)*) => {
+        $crate::__descope_endpoint!(@ $request => $reply, decode_json; $($endpoint)*);
+    };
+    (@ $request:ty => $reply:ty, $decode:ident;
+        $name:ident, $method:ident, $id:literal, $path:literal) => {
+        static $name: $crate::__private::Endpoint =
+            $crate::__private::Endpoint::$method($id, $path);
+
+        impl $crate::__private::Request for $request {
+            type Reply = $reply;
+            const DECODE: $crate::__private::Decode<$reply> = $crate::__private::$decode;
+        }
+
+        impl ::std::future::IntoFuture for $request {
+            type Output = $crate::__private::Result<$reply>;
+            type IntoFuture = $crate::__private::ResponseFuture<$reply>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                $crate::__private::send(self)
+            }
+        }
+    };
+}
+
 /// The credential a call is sent with.
 #[derive(Clone, Copy)]
 pub enum Credential<'a> {
