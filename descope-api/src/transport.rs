@@ -5,7 +5,6 @@
 //! endpoint.
 
 use std::future::Future;
-use std::pin::pin;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -54,7 +53,7 @@ pub(crate) fn start(
 
 /// The call's future. Not an `async fn`: an `async fn` keeps its arguments twice in its
 /// state (as arguments and as locals), while an `async move` block keeps what it captures once
-/// (measured: 968 bytes boxed per call, against 1168 as an `async fn`).
+/// (measured: 952 bytes boxed per call, against 1152 as an `async fn`).
 #[allow(
     clippy::manual_async_fn,
     reason = "an async fn would store its arguments twice in the future"
@@ -176,16 +175,13 @@ async fn with_retries(
         } else {
             Instant::now()
         };
-        // Pinned here and polled through a reference, so the attempt is stored once whether or
-        // not a timer guards it.
-        let mut sending = pin!(attempt_once(client, prepared));
         let outcome = match attempt_end(attempt_started, timeout, deadline) {
-            Some(end) => match tokio::time::timeout_at(end, sending.as_mut()).await {
+            Some(end) => match tokio::time::timeout_at(end, attempt_once(client, prepared)).await {
                 Ok(outcome) => outcome,
                 Err(_elapsed) => Err(Failure::from(Error::Timeout)),
             },
             // A timeout too long to represent: no timeout.
-            None => sending.await,
+            None => attempt_once(client, prepared).await,
         };
         let cause = match &outcome {
             Ok(reply) => {
