@@ -393,6 +393,24 @@ async fn oversized_body_is_capped_and_reported() {
         }
         other => panic!("{other:?}"),
     }
+    // A reply in several chunks without Content-Length, under the limit: read whole (each
+    // byte counted once against the limit, the first chunk too).
+    let head = b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n".to_vec();
+    let mut first = b"{\"maskedEmail\":\"".to_vec();
+    first.extend_from_slice(&[b'a'; 400]);
+    let chunks = vec![first, vec![b'a'; 400], b"\"}".to_vec()];
+    let server = FaultServer::always(Step::Trickle {
+        head,
+        chunks,
+        pause: Duration::from_millis(20),
+    })
+    .await;
+    let client = Client::builder(PROJECT)
+        .base_url(&server.url)
+        .max_response_size(1024)
+        .build()
+        .unwrap();
+    assert_eq!(update_email(&client).await.unwrap().masked_email.len(), 800);
     // Just under the limit is fine.
     let body = format!(r#"{{"maskedEmail":"{}"}}"#, "a".repeat(1000));
     let server = FaultServer::always(Step::Reply(reply("200 OK", &[], body.as_bytes()))).await;

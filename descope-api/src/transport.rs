@@ -268,49 +268,61 @@ async fn attempt_once(client: &Client, prepared: &Prepared) -> Result<Reply, Fai
     {
         return Err(Error::ResponseTooLarge { status, limit }.into());
     }
-    // The first chunk is kept as it came: a body read in one chunk (the usual case) is not
-    // copied. Only a second chunk starts a buffer.
-    let mut first = Bytes::new();
-    let mut more: Vec<u8> = Vec::new();
+    let mut body = BodyBuf::default();
     while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
-        let read = first.len() + more.len();
-        if read + chunk.len() > limit {
+        if body.len() + chunk.len() > limit {
             if success {
                 return Err(Error::ResponseTooLarge { status, limit }.into());
             }
             // An error reply is reported by its status; its start is enough.
-            let keep = chunk.slice(..limit - read);
-            if read == 0 {
-                first = keep;
-            } else {
-                extend(&mut more, &first, &keep);
-            }
+            let keep = limit - body.len();
+            body.push(chunk.slice(..keep));
             break;
         }
-        if read == 0 {
-            first = chunk;
-        } else {
-            extend(&mut more, &first, &chunk);
-        }
+        body.push(chunk);
     }
-    let body = if more.is_empty() {
-        first
-    } else {
-        Bytes::from(more)
-    };
     Ok(Reply {
         status,
         retry_after,
-        body,
+        body: body.into_bytes(),
     })
 }
 
-/// Appends `chunk` to the buffer of a body read in several chunks, starting it with `first`.
-fn extend(more: &mut Vec<u8>, first: &Bytes, chunk: &[u8]) {
-    if more.is_empty() {
-        more.extend_from_slice(first);
+/// A reply body read chunk by chunk. The first chunk is kept as it came, so a body read in one
+/// chunk (the usual case) is not copied; a second chunk starts a buffer holding them all.
+#[derive(Default)]
+struct BodyBuf {
+    first: Bytes,
+    all: Vec<u8>,
+}
+
+impl BodyBuf {
+    fn len(&self) -> usize {
+        if self.all.is_empty() {
+            self.first.len()
+        } else {
+            self.all.len()
+        }
     }
-    more.extend_from_slice(chunk);
+
+    fn push(&mut self, chunk: Bytes) {
+        if self.len() == 0 {
+            self.first = chunk;
+            return;
+        }
+        if self.all.is_empty() {
+            self.all.extend_from_slice(&self.first);
+        }
+        self.all.extend_from_slice(&chunk);
+    }
+
+    fn into_bytes(self) -> Bytes {
+        if self.all.is_empty() {
+            self.first
+        } else {
+            Bytes::from(self.all)
+        }
+    }
 }
 
 fn transport_error(err: reqwest::Error) -> Error {
