@@ -232,8 +232,11 @@ fn recall(dir: &Path, key: u64) -> Option<Arc<Api>> {
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let (_, k, api) = models.iter().find(|(d, _, _)| d == dir)?;
     // The files may have changed since (an IDE re-expanding): the fingerprint says.
+    if *k != key {
+        return None;
+    }
     let files: Vec<PathBuf> = api.files.iter().filter_map(|f| f.path.clone()).collect();
-    (*k == key && fingerprint(&files) == key).then(|| api.clone())
+    (fingerprint(&files) == key).then(|| api.clone())
 }
 
 /// A hash of the paths and contents of `files` (an unreadable file hashes as empty).
