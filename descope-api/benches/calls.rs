@@ -792,6 +792,16 @@ enum Side {
     HandTimer,
 }
 
+impl Side {
+    /// Every side, each generated one before its hand-written counterpart.
+    const ALL: [Side; 4] = [
+        Side::Generated,
+        Side::Hand,
+        Side::GeneratedNoTimer,
+        Side::HandTimer,
+    ];
+}
+
 struct Sides {
     client: Client,
     no_timer: Client,
@@ -1624,13 +1634,7 @@ fn main() {
     let series = runtime.block_on(async {
         check_identical(&sides, &server).await;
         // Warm up: fill both connection pools with IN_FLIGHT connections, and the caches.
-        let all = [
-            Side::Generated,
-            Side::Hand,
-            Side::GeneratedNoTimer,
-            Side::HandTimer,
-        ];
-        for side in all {
+        for side in Side::ALL {
             for kind in Kind::ALL {
                 measure(&sides, &server, side, kind, IN_FLIGHT * 4, IN_FLIGHT).await;
                 measure(&sides, &server, side, kind, 200, 1).await;
@@ -1663,19 +1667,10 @@ fn main() {
                     concurrent_calls
                 };
                 // A B in even rounds, B A in odd ones: neither side always goes first.
-                let mut order = [
-                    Side::Generated,
-                    Side::Hand,
-                    Side::GeneratedNoTimer,
-                    Side::HandTimer,
-                ];
+                let mut order = Side::ALL;
                 if round % 2 == 1 {
-                    order = [
-                        Side::Hand,
-                        Side::Generated,
-                        Side::HandTimer,
-                        Side::GeneratedNoTimer,
-                    ];
+                    order.swap(0, 1);
+                    order.swap(2, 3);
                 }
                 for side in order {
                     let sample = measure(&sides, &server, side, s.kind, calls, s.in_flight).await;
