@@ -129,7 +129,7 @@ async fn every_call(client: &Client) -> Vec<Result<String, Error>> {
     let auths = [
         Credential::SessionJwt(&session),
         Credential::AccessKey(&access),
-        Credential::Management(&management),
+        Credential::Management(management.as_ref()),
     ];
     for auth in auths {
         let request = custom(client, auth, Method::Post, None);

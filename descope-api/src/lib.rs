@@ -70,36 +70,25 @@
 // Generated code names the runtime `::descope_api::...`, also inside this crate.
 extern crate self as descope_api;
 
-mod args;
 mod client;
-mod codec;
-mod credentials;
-mod error;
-mod paging;
-pub mod reliability;
-mod request;
-mod retry;
+#[doc(inline)]
+pub use descope_runtime::reliability;
 #[cfg(feature = "auth")]
 pub mod session;
-mod transport;
-mod validate;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
-pub use args::{IntoList, IntoMap};
-pub use client::{Client, ClientBuilder, ManagementClient, default_base_url};
-pub use credentials::{AccessKey, ManagementKey, RefreshJwt, Secret, SessionJwt};
+pub use client::{Client, ClientBuilder, ManagementClient};
 pub use descope_macros::generate;
-pub use error::{ApiError, DecodeError, Error};
-pub use paging::{Paged, Pages, PartialFailure};
-pub use request::{Configured, RequestExt, ResponseFuture};
-pub use retry::RetryPolicy;
+pub use descope_runtime::{
+    AccessKey, ApiError, Configured, DecodeError, Error, IntoList, IntoMap, ManagementKey, Paged,
+    Pages, PartialFailure, RefreshJwt, RequestExt, ResponseFuture, RetryPolicy, Secret, SessionJwt,
+    Url, default_base_url,
+};
 #[cfg(feature = "auth")]
 pub use session::{Session, SessionError, SessionTokens, TokenKind};
-/// An absolute URL, as redirect-style endpoints return it (re-exported from the `url` crate).
-pub use url::Url;
 
 // GENERATED API
 descope_macros::generate! { spec: "spec" }

@@ -99,7 +99,6 @@ pub(crate) fn is_cookie_name(name: &str) -> bool {
 /// A `Set-Cookie` value giving the browser `token` under `name` until `expires_at` (Unix
 /// seconds, from `now`): `HttpOnly`, `Secure`, `SameSite=Lax`, path `/`. Sensitive, so HTTP/2
 /// never indexes it. `None` if the token is not a valid cookie value.
-#[cfg_attr(not(feature = "axum"), allow(dead_code))]
 pub(crate) fn set_cookie(
     name: &str,
     token: &str,

@@ -153,7 +153,8 @@ pub struct Call {
 }
 
 impl Call {
-    /// A call of `endpoint` on `client` with `credential`.
+    /// A call of `endpoint` on `client` with `credential`. The shorthands below take anything
+    /// that holds a client (descope-api's wrappers), so the generated code passes its own.
     pub fn new(client: &Client, endpoint: &'static Endpoint, credential: Credential<'_>) -> Call {
         let mut call = Call {
             client: client.clone(),
@@ -167,32 +168,45 @@ impl Call {
     }
 
     /// A call without an `Authorization` header.
-    pub fn none(client: &Client, endpoint: &'static Endpoint) -> Call {
-        Call::new(client, endpoint, Credential::None)
+    pub fn none(client: &impl AsRef<Client>, endpoint: &'static Endpoint) -> Call {
+        Call::new(client.as_ref(), endpoint, Credential::None)
     }
 
     /// A call with `Bearer <ProjectID>`.
-    pub fn project(client: &Client, endpoint: &'static Endpoint) -> Call {
-        Call::new(client, endpoint, Credential::Project)
+    pub fn project(client: &impl AsRef<Client>, endpoint: &'static Endpoint) -> Call {
+        Call::new(client.as_ref(), endpoint, Credential::Project)
     }
 
     /// A call with the user's refresh JWT.
-    pub fn refresh(client: &Client, endpoint: &'static Endpoint, jwt: &RefreshJwt) -> Call {
-        Call::new(client, endpoint, Credential::RefreshJwt(jwt))
+    pub fn refresh(
+        client: &impl AsRef<Client>,
+        endpoint: &'static Endpoint,
+        jwt: &RefreshJwt,
+    ) -> Call {
+        Call::new(client.as_ref(), endpoint, Credential::RefreshJwt(jwt))
     }
 
     /// A call with the user's session JWT.
-    pub fn session(client: &Client, endpoint: &'static Endpoint, jwt: &SessionJwt) -> Call {
-        Call::new(client, endpoint, Credential::SessionJwt(jwt))
+    pub fn session(
+        client: &impl AsRef<Client>,
+        endpoint: &'static Endpoint,
+        jwt: &SessionJwt,
+    ) -> Call {
+        Call::new(client.as_ref(), endpoint, Credential::SessionJwt(jwt))
     }
 
     /// A call with an access key.
-    pub fn access_key(client: &Client, endpoint: &'static Endpoint, key: &AccessKey) -> Call {
-        Call::new(client, endpoint, Credential::AccessKey(key))
+    pub fn access_key(
+        client: &impl AsRef<Client>,
+        endpoint: &'static Endpoint,
+        key: &AccessKey,
+    ) -> Call {
+        Call::new(client.as_ref(), endpoint, Credential::AccessKey(key))
     }
 
     /// A call with the management key of `client`.
-    pub fn management(client: &ManagementClient, endpoint: &'static Endpoint) -> Call {
+    pub fn management(client: &impl AsRef<ManagementClient>, endpoint: &'static Endpoint) -> Call {
+        let client = client.as_ref();
         Call::new(client.client(), endpoint, Credential::Management(client))
     }
 
@@ -551,7 +565,7 @@ mod tests {
         let call = Call::project(&client, &VERIFY);
         assert_eq!(call.authorization.unwrap().to_str().unwrap(), "Bearer P123");
         for key in ["", "  "] {
-            let management = client.with_management_key(crate::ManagementKey::new(key));
+            let management = crate::ManagementClient::new(&client, crate::ManagementKey::new(key));
             let call = Call::management(&management, &VERIFY);
             assert!(matches!(
                 call.refusal(),

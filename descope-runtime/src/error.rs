@@ -97,7 +97,7 @@ pub enum Error {
     },
 
     /// A session or refresh JWT was rejected: which check failed (never any of the token).
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "session")]
     #[error(transparent)]
     Session(crate::SessionError),
 }
@@ -127,7 +127,7 @@ impl Error {
     }
 
     /// Why a session or refresh JWT was rejected, for [`Error::Session`].
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "session")]
     pub fn session_error(&self) -> Option<&crate::SessionError> {
         match self {
             Error::Session(error) => Some(error),
@@ -205,7 +205,7 @@ impl fmt::Debug for Error {
                 .debug_struct("PartialFailure")
                 .field("failed", failed)
                 .finish(),
-            #[cfg(feature = "auth")]
+            #[cfg(feature = "session")]
             Error::Session(error) => f.debug_tuple("Session").field(error).finish(),
         }
     }

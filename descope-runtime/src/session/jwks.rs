@@ -15,8 +15,8 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
+use super::endpoints::{GetKeys, Jwk};
 use super::{SessionConfig, SessionError};
-use crate::auth::types::Jwk;
 use crate::{Client, Error, RequestExt, RetryPolicy};
 
 /// Keys taken from one key set at most; the rest are ignored.
@@ -227,9 +227,7 @@ async fn fetch(
     client: &Client,
     config: &SessionConfig,
 ) -> Result<HashMap<String, Arc<Key>>, Error> {
-    let reply = client
-        .session()
-        .get_keys()
+    let reply = GetKeys::new(client)
         .retry_policy(RetryPolicy::none())
         .timeout(client.timeout().min(FETCH_TIMEOUT))
         .await?;

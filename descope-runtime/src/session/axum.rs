@@ -36,7 +36,8 @@
 //! names the token.
 //!
 //! Without the layer, the extractor validates the request's session JWT itself (no refresh)
-//! when the client is in the request's extensions (`.layer(Extension(client))`).
+//! when the client is in the request's extensions, as the runtime's client it wraps
+//! (`.layer(Extension(client.runtime().clone()))`).
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -51,7 +52,6 @@ use axum::response::{IntoResponse, Response};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::cookies::set_cookie;
 use super::{Session, SessionError};
 use crate::{Client, Error};
 
@@ -165,18 +165,18 @@ pub struct SessionLayer {
 
 impl SessionLayer {
     /// Refuses requests without a valid (or refreshable) session: 401.
-    pub fn new(client: Client) -> SessionLayer {
+    pub fn new(client: impl Into<Client>) -> SessionLayer {
         SessionLayer {
-            client,
+            client: client.into(),
             optional: false,
         }
     }
 
     /// Lets every request through; those with a valid (or refreshed) session carry it, for
     /// `Session` and `Option<Session>` extractors.
-    pub fn optional(client: Client) -> SessionLayer {
+    pub fn optional(client: impl Into<Client>) -> SessionLayer {
         SessionLayer {
-            client,
+            client: client.into(),
             optional: true,
         }
     }
@@ -235,7 +235,7 @@ where
                     return Ok(SessionRejection::from(&error).into_response());
                 }
             };
-            let cookies = refreshed_cookies(&client, &session);
+            let cookies = client.refreshed_cookies(&session);
             request.extensions_mut().insert(session);
             let mut response = inner.call(request).await?;
             for cookie in cookies {
@@ -244,31 +244,4 @@ where
             Ok(response)
         })
     }
-}
-
-/// The cookies a refreshed session hands back: the new session JWT, and a rotated refresh JWT.
-fn refreshed_cookies(client: &Client, session: &Session) -> Vec<axum::http::HeaderValue> {
-    if !session.was_refreshed() {
-        return Vec::new();
-    }
-    let config = &client.session_state().config;
-    let now = jsonwebtoken::get_current_timestamp();
-    let mut cookies: Vec<_> = set_cookie(
-        &config.session_cookie,
-        session.token().expose_secret(),
-        session.expires_at(),
-        now,
-    )
-    .into_iter()
-    .collect();
-    if let (Some(refresh), Some(expires_at)) = (session.refresh_token(), session.refresh_expires_at)
-    {
-        cookies.extend(set_cookie(
-            &config.refresh_cookie,
-            refresh.expose_secret(),
-            expires_at,
-            now,
-        ));
-    }
-    cookies
 }
