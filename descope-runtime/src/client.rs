@@ -258,7 +258,7 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// Sets the management key used by [`Client::management`].
+    /// Sets the management key that `client.management()` uses ([`ManagementClient::configured`]).
     #[must_use]
     pub fn management_key(mut self, key: ManagementKey) -> ClientBuilder<C> {
         self.settings.management_key = Some(key);

@@ -57,7 +57,7 @@ secret_string! {
     /// assert_eq!(jwt.expose_secret(), "eyJhbGciOi...");
     /// ```
     ///
-    /// Session replies carry one ([`JwtResponse::refresh_jwt`](crate::auth::types::JwtResponse::refresh_jwt)),
+    /// Session replies carry one (`refresh_jwt` of descope-api's `auth::types::JwtResponse`),
     /// which can be handed straight to the endpoints that need it.
     #[derive(serde::Serialize, serde::Deserialize)]
     #[serde(transparent)]

@@ -88,7 +88,7 @@
 //!
 //! # Web apps
 //!
-//! [`Client::session_tokens`](crate::Client::session_tokens) reads a request's tokens: the session JWT from
+//! [`Client::session_tokens`](descope_runtime::Client::session_tokens) reads a request's tokens: the session JWT from
 //! `Authorization: Bearer …` (any case of `Bearer`), else from the `DS` cookie; the refresh JWT
 //! from the `DSR` cookie (names configurable on the builder). With the `axum` feature,
 //! [`axum`](mod@self::axum) has an extractor and a tower layer doing all of it.
