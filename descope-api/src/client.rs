@@ -66,9 +66,7 @@ impl Client {
             inner: descope_runtime::ManagementClient::new(&self.0, key),
         }
     }
-}
 
-impl Client {
     /// The runtime's client this one wraps: what the `Deref` reaches, by name (the axum
     /// extractor finds it in a request's extensions).
     pub fn runtime(&self) -> &descope_runtime::Client {

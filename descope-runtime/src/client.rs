@@ -60,6 +60,8 @@ const RESERVED_HEADERS: &[&str] = &[
 ///
 /// [`descope_api::Client`](https://docs.rs/descope-api/latest/descope_api/struct.Client.html)
 /// wraps it, adds the generated endpoint groups, and dereferences to it for the methods here.
+/// Both are made by a [`ClientBuilder`]: descope-api's `Client::new`, `Client::builder` and
+/// `Client::from_env` are its shorthands.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -80,22 +82,6 @@ struct Inner {
 }
 
 impl Client {
-    /// A client with default settings for `project_id`.
-    pub fn new(project_id: impl Into<String>) -> Result<Client, Error> {
-        Client::builder(project_id).build()
-    }
-
-    /// A builder for a client of `project_id`.
-    pub fn builder(project_id: impl Into<String>) -> ClientBuilder {
-        ClientBuilder::new(project_id)
-    }
-
-    /// A client configured from `DESCOPE_PROJECT_ID` (required),
-    /// `DESCOPE_BASE_URL` and `DESCOPE_MANAGEMENT_KEY` (optional).
-    pub fn from_env() -> Result<Client, Error> {
-        ClientBuilder::from_env()?.build()
-    }
-
     /// The project ID.
     pub fn project_id(&self) -> &str {
         &self.inner.project_id
@@ -698,25 +684,31 @@ mod tests {
 
     #[test]
     fn build_validates() {
-        assert!(matches!(Client::new(""), Err(Error::Config(_))));
-        assert!(matches!(Client::new("  "), Err(Error::Config(_))));
-        let client = Client::builder("P123")
+        assert!(matches!(
+            ClientBuilder::<Client>::new("").build(),
+            Err(Error::Config(_))
+        ));
+        assert!(matches!(
+            ClientBuilder::<Client>::new("  ").build(),
+            Err(Error::Config(_))
+        ));
+        let client = ClientBuilder::<Client>::new("P123")
             .base_url("http://127.0.0.1:8080//")
             .build()
             .unwrap();
         assert_eq!(client.base_url(), "http://127.0.0.1:8080");
         assert_eq!(client.project_id(), "P123");
-        let err = Client::builder("P123")
+        let err = ClientBuilder::<Client>::new("P123")
             .base_url("ftp://x")
             .build()
             .unwrap_err();
         assert!(matches!(err, Error::Config(_)));
-        let err = Client::builder("P123")
+        let err = ClientBuilder::<Client>::new("P123")
             .default_header("bad name", "v")
             .build()
             .unwrap_err();
         assert!(matches!(err, Error::Config(_)));
-        let err = Client::builder("P123")
+        let err = ClientBuilder::<Client>::new("P123")
             .default_header("x-ok", "bad\nvalue")
             .build()
             .unwrap_err();
@@ -729,10 +721,10 @@ mod tests {
         for bad in [
             "P2 probe", " P2probe", "P2probe ", "P2:probe", "P2prøbe", "Pai/x",
         ] {
-            let err = Client::new(bad).unwrap_err();
+            let err = ClientBuilder::<Client>::new(bad).build().unwrap_err();
             assert!(matches!(err, Error::Config(_)), "{bad:?}");
         }
-        assert!(Client::new("P2probe").is_ok());
+        assert!(ClientBuilder::<Client>::new("P2probe").build().is_ok());
         // The region comes only from a valid ID.
         assert_eq!(
             default_base_url(&format!("Pai/x{}", "X".repeat(30))),
@@ -752,12 +744,15 @@ mod tests {
             ("http://user:s3cret-pw@h", "credentials"),
             ("http://user@h", "credentials"),
         ] {
-            let err = Client::builder("P1").base_url(url).build().unwrap_err();
+            let err = ClientBuilder::<Client>::new("P1")
+                .base_url(url)
+                .build()
+                .unwrap_err();
             let shown = err.to_string();
             assert!(shown.contains(what), "{url}: {shown}");
             assert!(!shown.contains("s3cret-pw"), "{shown}");
         }
-        let builder = Client::builder("P1")
+        let builder = ClientBuilder::<Client>::new("P1")
             .base_url("http://user:s3cret-pw@h/x@y")
             .proxy("http://me:pr0xy-pw@proxy:3128");
         let shown = format!("{builder:?}");
@@ -767,7 +762,7 @@ mod tests {
         );
         assert!(shown.contains("http://***@h/x@y"), "{shown}");
         assert!(
-            Client::builder("P1")
+            ClientBuilder::<Client>::new("P1")
                 .base_url("http://127.0.0.1:8080/api/")
                 .build()
                 .is_ok()
@@ -784,20 +779,20 @@ mod tests {
             "content-type",
             "x-descope-project-id",
         ] {
-            let err = Client::builder("P1")
+            let err = ClientBuilder::<Client>::new("P1")
                 .default_header(name, "1")
                 .build()
                 .unwrap_err();
             assert!(matches!(err, Error::Config(_)), "{name}");
         }
         assert!(
-            Client::builder("P1")
+            ClientBuilder::<Client>::new("P1")
                 .default_header("x-tenant", "a")
                 .build()
                 .is_ok()
         );
         assert!(
-            Client::builder("P1")
+            ClientBuilder::<Client>::new("P1")
                 .default_header("user-agent", "mine/1")
                 .build()
                 .is_ok()
@@ -807,13 +802,18 @@ mod tests {
     #[test]
     fn proxies() {
         assert!(
-            Client::builder("P1")
+            ClientBuilder::<Client>::new("P1")
                 .proxy("http://127.0.0.1:3128")
                 .build()
                 .is_ok()
         );
-        assert!(Client::builder("P1").no_proxy().build().is_ok());
-        let err = Client::builder("P1")
+        assert!(
+            ClientBuilder::<Client>::new("P1")
+                .no_proxy()
+                .build()
+                .is_ok()
+        );
+        let err = ClientBuilder::<Client>::new("P1")
             .proxy("::not a url")
             .build()
             .unwrap_err();
@@ -822,10 +822,10 @@ mod tests {
 
     #[test]
     fn management_client() {
-        let client = Client::new("P123").unwrap();
+        let client = ClientBuilder::<Client>::new("P123").build().unwrap();
         let err = ManagementClient::configured(&client).unwrap_err();
         assert!(err.to_string().contains("DESCOPE_MANAGEMENT_KEY"));
-        let client = Client::builder("P123")
+        let client = ClientBuilder::<Client>::new("P123")
             .management_key(ManagementKey::new("mgmt-secret"))
             .build()
             .unwrap();
@@ -836,7 +836,8 @@ mod tests {
             assert!(shown.contains("P123"), "{shown}");
             assert!(!shown.contains("mgmt-secret"), "{shown}");
         }
-        let builder = Client::builder("P1").management_key(ManagementKey::new("mgmt-secret"));
+        let builder =
+            ClientBuilder::<Client>::new("P1").management_key(ManagementKey::new("mgmt-secret"));
         assert!(!format!("{builder:?}").contains("mgmt-secret"));
     }
 

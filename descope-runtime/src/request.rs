@@ -514,6 +514,7 @@ impl<R: Request> IntoFuture for Configured<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ClientBuilder;
 
     static VERIFY: Endpoint = Endpoint {
         id: "auth.otp.verify",
@@ -530,7 +531,7 @@ mod tests {
 
     #[test]
     fn paths_are_filled_and_dot_segments_refused() {
-        let client = Client::new("P123").unwrap();
+        let client = ClientBuilder::<Client>::new("P123").build().unwrap();
         let call = Call::project(&client, &VERIFY).path(&[("method", "sms"), ("id", "a/b")]);
         assert_eq!(call.filled_path(), "/v1/auth/otp/verify/sms/a%2Fb");
         assert!(call.refusal().is_none());
@@ -546,7 +547,7 @@ mod tests {
 
     #[test]
     fn credentials_become_sensitive_headers_and_empty_ones_are_refused() {
-        let client = Client::new("P123").unwrap();
+        let client = ClientBuilder::<Client>::new("P123").build().unwrap();
         let jwt = RefreshJwt::new("rjwt");
         let call = Call::refresh(&client, &VERIFY, &jwt);
         let header = call.authorization.clone().unwrap();

@@ -8,7 +8,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 use crate::__private::{self, Call, Credential, Encode, Endpoint, Method, Request};
-use crate::{Client, Error, RefreshJwt};
+use crate::{Client, ClientBuilder, Error, RefreshJwt};
 
 /// What the server received.
 struct Received {
@@ -75,7 +75,7 @@ fn reply(status: &str, extra_headers: &str, body: &str) -> String {
 }
 
 fn test_client(base_url: &str) -> Client {
-    Client::builder("P123")
+    ClientBuilder::<Client>::new("P123")
         .base_url(base_url)
         .default_header("x-custom", "custom-value")
         .build()
@@ -304,7 +304,7 @@ async fn validation_fails_before_io() {
 #[tokio::test]
 async fn slow_server_times_out() {
     let (base_url, _server) = serve_once(String::new()).await;
-    let client = Client::builder("P123")
+    let client = ClientBuilder::<Client>::new("P123")
         .base_url(base_url)
         .timeout(Duration::from_millis(200))
         .build()
@@ -320,7 +320,7 @@ async fn refused_connection_is_transport_error() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base_url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let client = Client::builder("P123")
+    let client = ClientBuilder::<Client>::new("P123")
         .base_url(&base_url)
         .retry_policy(crate::RetryPolicy::default().with_delays([Duration::from_millis(1); 3]))
         .build()
@@ -428,7 +428,7 @@ async fn the_largest_durations_and_retry_after_do_not_panic() {
         r#"{"errorCode":"E130429"}"#,
     ))
     .await;
-    let client = Client::builder("P123")
+    let client = ClientBuilder::<Client>::new("P123")
         .base_url(&base_url)
         .timeout(Duration::MAX)
         .connect_timeout(Duration::MAX)
@@ -454,7 +454,7 @@ async fn the_largest_durations_and_retry_after_do_not_panic() {
 #[cfg(target_pointer_width = "64")]
 #[test]
 fn a_call_in_flight_stays_small() {
-    let client = Client::new("P123").unwrap();
+    let client = ClientBuilder::<Client>::new("P123").build().unwrap();
     let mut call = Call::new(&client, endpoint(Method::Post), Credential::Project);
     let prepared = super::prepare(&mut call, crate::request::Encoder::default()).unwrap();
     let future = super::run(client, prepared, None, Duration::from_secs(1));
