@@ -51,7 +51,7 @@
 #
 # Usage
 #   scripts/compile-report.sh [--rounds N] [--subset otp|auth|all|<folder or file under spec/>]
-#                             [--quick] [--snapshot]
+#                             [--quick] [--snapshot] [--instructions]
 #     --rounds N   rounds of measurement (default 3)
 #     --subset S   operations to compare (default all); the small subset is always otp.json and
 #                  session.json (the runtime's session validation calls session endpoints, so
@@ -60,6 +60,10 @@
 #     --snapshot   read descope-api and its path dependencies from a copy of the workspace taken
 #                  at the start (target/compile-report/workspace/) instead of the live crates:
 #                  for a tree someone is editing meanwhile (its first run compiles the copies)
+#     --instructions   after the rounds, one more clean build of each crate (the compared
+#                  feature set and the small subset, both tools) under valgrind's callgrind, for
+#                  the instructions its rustc executes: a figure the machine's load and speed do
+#                  not move, unlike seconds (about 50 times a build's time; needs valgrind)
 #   Output: the Markdown report on stdout and in target/compile-report/report.md; raw samples in
 #   target/compile-report/results.tsv, cargo logs in target/compile-report/logs/, both tools'
 #   generated code beside them. Needs python3 (PyYAML is pip-installed when missing) and
@@ -72,6 +76,7 @@ rounds=3
 subset=all
 quick=0
 snapshot=0
+instructions=0
 while (($#)); do
   case $1 in
     --rounds) rounds=${2:?--rounds needs a number}; shift 2 ;;
@@ -80,6 +85,7 @@ while (($#)); do
     --subset=*) subset=${1#*=}; shift ;;
     --quick) quick=1; shift ;;
     --snapshot) snapshot=1; shift ;;
+    --instructions) instructions=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "compile-report: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -114,6 +120,9 @@ calc() { awk "BEGIN { printf \"%.4f\\n\", $1 }"; }
 [[ -f $doc ]] || die "no OpenAPI document at $doc"
 [[ -d $root/descope-api/spec ]] || die "no spec folder at $root/descope-api/spec"
 [[ -x /usr/bin/time ]] || die "/usr/bin/time is missing (apt-get install time)"
+if ((instructions)); then
+  command -v valgrind > /dev/null || die "--instructions needs valgrind (apt-get install valgrind)"
+fi
 python3 -c 'import yaml' 2>/dev/null || {
   echo "compile-report: installing PyYAML" >&2
   python3 -m pip install --quiet pyyaml || python3 -m pip install --quiet --break-system-packages pyyaml
@@ -156,6 +165,25 @@ fi
 exec "$rustc" "$@"
 SH
 chmod +x "$wrapper"
+# The same for --instructions: the measured crate's rustc under callgrind, its profile written to
+# COMPILE_REPORT_CALLGRIND.
+cg_wrapper=$out/callgrind-wrapper.sh
+put "$cg_wrapper" <<'SH'
+#!/usr/bin/env bash
+# Written by scripts/compile-report.sh (--instructions). `$1` is rustc; the measured crate
+# (COMPILE_REPORT_CRATE) runs under callgrind, which writes COMPILE_REPORT_CALLGRIND.
+rustc=$1; shift
+prev=
+for arg in "$@"; do
+  if [[ $prev == --crate-name && $arg == "${COMPILE_REPORT_CRATE:-}" ]]; then
+    exec valgrind --quiet --tool=callgrind --callgrind-out-file="$COMPILE_REPORT_CALLGRIND" \
+      "$rustc" "$@"
+  fi
+  prev=$arg
+done
+exec "$rustc" "$@"
+SH
+chmod +x "$cg_wrapper"
 
 # ---------------------------------------------------------------------------------------------
 # descope-api scratch crates
@@ -560,6 +588,41 @@ for ((round = 1; round <= rounds; round++)); do
     unit_descope "$vname" main $vargs
   done
 done
+
+# ---------------------------------------------------------------------------------------------
+# 3b. --instructions: one clean build of each compared crate under callgrind
+# ---------------------------------------------------------------------------------------------
+# count_instructions TOOL VARIANT LIB DIR TARGET CRATE ARGS...: `touch LIB`, one
+# `cargo build --lib ARGS`, and the instructions of the crate's rustc as a results.tsv sample.
+count_instructions() {
+  local tool=$1 variant=$2 lib=$3 dir=$4 target=$5 crate=$6; shift 6
+  local profile=$out/callgrind-$tool-$variant.out log=$out/logs/$tool-$variant-callgrind.log total
+  rm -f "$profile"
+  touch "$lib"
+  if ! (cd "$dir" && CARGO_INCREMENTAL=0 CARGO_TARGET_DIR=$target RUSTC_WRAPPER=$cg_wrapper \
+        COMPILE_REPORT_CRATE=$crate COMPILE_REPORT_CALLGRIND=$profile cargo build --lib "$@") \
+        > "$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    die "cargo build --lib $* under callgrind failed in $dir (log: $log)"
+  fi
+  total=$(awk '$1 == "totals:" || $1 == "summary:" { print $2; exit }' "$profile" 2>/dev/null)
+  [[ $total =~ ^[0-9]+$ ]] || die "$tool $variant: no instruction count in $profile (log: $log)"
+  sample_no=$((sample_no + 1))
+  printf '%s\t%s\tcallgrind\tinstructions\t%s\t%s\n' "$tool" "$variant" "$total" "$sample_no" >> "$results"
+  printf '  %-10s %-8s build under callgrind: %s instructions\n' "$tool" "$variant" "$total" >&2
+}
+if ((instructions)); then
+  say "instructions (callgrind)"
+  # shellcheck disable=SC2086
+  count_instructions descope "$cmp_name" "$out/descope-main/report-main/src/lib.rs" \
+    "$out/descope-main" "$descope_target" descope_api $cmp_args
+  count_instructions progenitor main "$bench/src/lib.rs" "$bench" "$prog_target" progenitor_baseline
+  # shellcheck disable=SC2086
+  count_instructions descope small "$out/descope-small/report-small/src/lib.rs" \
+    "$out/descope-small" "$descope_target" descope_api $cmp_args
+  count_instructions progenitor small "$bench/src/lib.rs" "$bench" "$prog_target" progenitor_baseline \
+    --features=small
+fi
 
 # ---------------------------------------------------------------------------------------------
 # 4. Report

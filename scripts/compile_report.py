@@ -453,6 +453,10 @@ def fmt(v, unit):
         return "%.0f" % v
     if unit == "ms/op":
         return "%.1f ms/op" % v
+    if unit == "G":
+        return "%.2f G" % (v / 1e9)
+    if unit == "M/op":
+        return "%.1f M/op" % (v / 1e6)
     return str(v)
 
 
@@ -536,6 +540,7 @@ def make_report(out, rounds, subset, small):
         ("clean crate build, CPU", "build", "cpu", "s"),
         ("clean crate build, rustc CPU", "build", "rustc_cpu", "s"),
         ("peak rustc RSS, build", "build", "rss", "MiB"),
+        ("clean crate build, rustc instructions (callgrind, one build)", "callgrind", "instructions", "G"),
         ("`cargo check`, wall", "check", "wall", "s"),
         ("`cargo check`, CPU", "check", "cpu", "s"),
         ("peak rustc RSS, check", "check", "rss", "MiB"),
@@ -575,6 +580,7 @@ def make_report(out, rounds, subset, small):
         for label, step, metric in [("clean build, wall", "build", "wall"),
                                      ("clean build, CPU", "build", "cpu"),
                                      ("peak rustc RSS, build", "build", "rss"),
+                                     ("clean build, rustc instructions", "callgrind", "instructions"),
                                      ("`cargo check`, wall", "check", "wall"),
                                      ("`cargo check`, CPU", "check", "cpu")]:
             per = []
@@ -584,7 +590,12 @@ def make_report(out, rounds, subset, small):
                 big, sm = med(tool, big_v, step, metric), med(tool, "small", step, metric)
                 smalls.append(sm)
                 per.append((big - sm) / (n_big - n_small) if big is not None and sm is not None else None)
-            if metric == "rss":
+            if per[0] is None and per[1] is None:
+                continue
+            if metric == "instructions":
+                cells = [fmt(smalls[0], "G"), fmt(smalls[1], "G"),
+                         fmt(per[0], "M/op"), fmt(per[1], "M/op")]
+            elif metric == "rss":
                 cells = [fmt(smalls[0], "MiB"), fmt(smalls[1], "MiB"),
                          "–" if per[0] is None else "%.2f MiB/op" % per[0],
                          "–" if per[1] is None else "%.2f MiB/op" % per[1]]
@@ -634,7 +645,11 @@ def make_report(out, rounds, subset, small):
                          % (len(diffs) - len([d for _, d in diffs if d >= 1]), len(diffs),
                             ", ".join(off), max(d for _, d in diffs)))
     foreign = [v for k, vs in samples.items() if k[3] == "foreign_cpu" for v in vs]
-    all_runs = [r for runs in steps.values() for r in runs.values()]
+    if any(k[3] == "instructions" for k in samples):
+        notes.append("Instructions: one more clean build of each crate, its rustc under valgrind's "
+                     "callgrind (--instructions); a count that neither load nor the machine's speed "
+                     "moves, unlike seconds.")
+    all_runs = [r for runs in steps.values() for r in runs.values() if "instructions" not in r]
     disturbed = [r for r in all_runs if r.get("disturbed")]
     only_disturbed = sorted("%s %s %s" % k for k in steps
                             if all(r.get("disturbed") for r in steps[k].values()))
