@@ -144,46 +144,32 @@ put() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# RUSTC_WRAPPER: runs the measured crate's rustc under /usr/bin/time, every other rustc as is.
+# RUSTC_WRAPPER: runs the measured crate's rustc under /usr/bin/time (or, for --instructions,
+# callgrind), every other rustc as is.
 # ---------------------------------------------------------------------------------------------
 wrapper=$out/rustc-wrapper.sh
 put "$wrapper" <<'SH'
 #!/usr/bin/env bash
 # Written by scripts/compile-report.sh. `$1` is rustc; the measured crate (COMPILE_REPORT_CRATE,
-# its library, not its build script) runs under /usr/bin/time, appending
-# "maxrss_kib user_s sys_s wall_s" to COMPILE_REPORT_RSS.
-rustc=$1; shift
-if [[ -n ${COMPILE_REPORT_RSS:-} ]]; then
-  prev=
-  for arg in "$@"; do
-    if [[ $prev == --crate-name && $arg == "${COMPILE_REPORT_CRATE:-}" ]]; then
-      exec /usr/bin/time -a -o "$COMPILE_REPORT_RSS" -f '%M %U %S %e' "$rustc" "$@"
-    fi
-    prev=$arg
-  done
-fi
-exec "$rustc" "$@"
-SH
-chmod +x "$wrapper"
-# The same for --instructions: the measured crate's rustc under callgrind, its profile written to
-# COMPILE_REPORT_CALLGRIND.
-cg_wrapper=$out/callgrind-wrapper.sh
-put "$cg_wrapper" <<'SH'
-#!/usr/bin/env bash
-# Written by scripts/compile-report.sh (--instructions). `$1` is rustc; the measured crate
-# (COMPILE_REPORT_CRATE) runs under callgrind, which writes COMPILE_REPORT_CALLGRIND.
+# its library, not its build script) runs under callgrind when COMPILE_REPORT_CALLGRIND names
+# the profile to write, else under /usr/bin/time when COMPILE_REPORT_RSS is set, appending
+# "maxrss_kib user_s sys_s wall_s" to it.
 rustc=$1; shift
 prev=
 for arg in "$@"; do
   if [[ $prev == --crate-name && $arg == "${COMPILE_REPORT_CRATE:-}" ]]; then
-    exec valgrind --quiet --tool=callgrind --callgrind-out-file="$COMPILE_REPORT_CALLGRIND" \
-      "$rustc" "$@"
+    if [[ -n ${COMPILE_REPORT_CALLGRIND:-} ]]; then
+      exec valgrind --quiet --tool=callgrind --callgrind-out-file="$COMPILE_REPORT_CALLGRIND" \
+        "$rustc" "$@"
+    elif [[ -n ${COMPILE_REPORT_RSS:-} ]]; then
+      exec /usr/bin/time -a -o "$COMPILE_REPORT_RSS" -f '%M %U %S %e' "$rustc" "$@"
+    fi
   fi
   prev=$arg
 done
 exec "$rustc" "$@"
 SH
-chmod +x "$cg_wrapper"
+chmod +x "$wrapper"
 
 # ---------------------------------------------------------------------------------------------
 # descope-api scratch crates
@@ -599,12 +585,8 @@ count_instructions() {
   local profile=$out/callgrind-$tool-$variant.out log=$out/logs/$tool-$variant-callgrind.log total
   rm -f "$profile"
   touch "$lib"
-  if ! (cd "$dir" && CARGO_INCREMENTAL=0 CARGO_TARGET_DIR=$target RUSTC_WRAPPER=$cg_wrapper \
-        COMPILE_REPORT_CRATE=$crate COMPILE_REPORT_CALLGRIND=$profile cargo build --lib "$@") \
-        > "$log" 2>&1; then
-    tail -n 40 "$log" >&2
-    die "cargo build --lib $* under callgrind failed in $dir (log: $log)"
-  fi
+  CARGO_INCREMENTAL=0 COMPILE_REPORT_CALLGRIND=$profile \
+    run_cargo "$log" "$dir" "$target" "$crate" build --lib "$@"
   total=$(awk '$1 == "totals:" || $1 == "summary:" { print $2; exit }' "$profile" 2>/dev/null)
   [[ $total =~ ^[0-9]+$ ]] || die "$tool $variant: no instruction count in $profile (log: $log)"
   sample_no=$((sample_no + 1))
